@@ -1,0 +1,119 @@
+"""Partnership CRM: the application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, Response, request, url_for
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from crm import config as settings
+from crm.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("CRM_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        static_folder="static",
+    )
+    app.config.update(settings.settings_from_environment(app.instance_path))
+    app.config.update(config or {})
+    _check_production_settings(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _configure_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from crm import cli, errors, security
+
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _check_production_settings(app: Flask) -> None:
+    if app.config["CRM_ENV"] != "production":
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key == settings.DEVELOPMENT_SECRET_KEY or len(key) < 32:
+        raise ConfigurationError(
+            "CRM_ENV=production needs SECRET_KEY set to a random value of 32 "
+            "characters or more, for example: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    from crm import formatting, navigation
+
+    app.context_processor(navigation.template_context)
+    formatting.init_app(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+
+    # Models must be imported before the mapper configures relationships.
+    from crm.auth import models as _auth_models  # noqa: F401
+    from crm.auth import services as auth_services
+    from crm.contacts import models as _contact_models  # noqa: F401
+    from crm.organisations import models as _organisation_models  # noqa: F401
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        return auth_services.user_for_session(token)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect
+
+        login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+        if htmx:
+            # An htmx request cannot follow a redirect to a whole page; tell
+            # htmx to send the browser there instead.
+            return Response(status=401, headers={"HX-Redirect": login_url})
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from crm.auth.views import bp as auth_bp
+    from crm.contacts.views import bp as contacts_bp
+    from crm.dashboard.views import bp as dashboard_bp
+    from crm.organisations.views import bp as organisations_bp
+    from crm.users.views import bp as users_bp
+
+    for blueprint in (auth_bp, dashboard_bp, organisations_bp, contacts_bp, users_bp):
+        app.register_blueprint(blueprint)

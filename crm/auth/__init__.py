@@ -1,0 +1,1 @@
+"""Logins, roles and server-side sessions."""

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from crm.auth import services
+from crm.auth.forms import LoginForm
+from crm.extensions import db, limiter
+from crm.rendering import render_page
+
+bp = Blueprint("auth", __name__)
+
+WRONG_DETAILS = "Enter a correct email address and password"
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, otherwise None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _login_attempt_failed(response) -> bool:
+    # Only failed attempts count towards the throttle; signing in redirects.
+    return request.method == "POST" and response.status_code != 302
+
+
+def _account_key() -> str:
+    return "login-account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["CRM_LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_login_attempt_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["CRM_LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_attempt_failed,
+)
+def login():
+    next_path = safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(WRONG_DETAILS)
+        else:
+            # A fresh cookie at sign-in, so a session id planted before cannot be reused.
+            session.clear()
+            services.start_session(user)
+            login_user(user)
+            db.session.commit()
+            return redirect(next_path or url_for("dashboard.index"))
+    return render_page("auth/login.html", form=form, next_path=next_path)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    services.end_session(current_user.get_id())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))

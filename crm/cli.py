@@ -1,0 +1,91 @@
+"""`flask --app wsgi crm ...`: commands for operators."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from crm import demo
+from crm.auth import services as auth_services
+from crm.auth.models import Role, User
+from crm.extensions import db
+from crm.organisations.models import Organisation
+
+crm_cli = AppGroup("crm", help="Partnership CRM commands.")
+
+
+@crm_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--organisation", "organisation_name", help="The partner user's organisation, by name.")
+@click.option("--name", help="Full name (defaults to the part of the email before @).")
+def create_user(email: str, role: str, organisation_name: str | None, name: str | None):
+    """Create a user. The password comes from CRM_PASSWORD or a prompt."""
+    role_value = Role(role)
+    organisation_id = None
+    if role_value == Role.PARTNER:
+        if not organisation_name:
+            raise click.UsageError("A partner user needs --organisation NAME.")
+        organisation = db.session.scalar(
+            select(Organisation).where(func.lower(Organisation.name) == organisation_name.strip().lower())
+        )
+        if organisation is None:
+            raise click.UsageError(f"No organisation called {organisation_name!r}.")
+        organisation_id = organisation.id
+    elif organisation_name:
+        raise click.UsageError("Only partner users belong to an organisation.")
+    if auth_services.find_user_by_email(email):
+        raise click.UsageError(f"A user with the email {email} already exists.")
+
+    password = os.environ.get("CRM_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if not auth_services.PASSWORD_MIN <= len(password) <= auth_services.PASSWORD_MAX:
+        raise click.UsageError(
+            f"The password must be {auth_services.PASSWORD_MIN} to {auth_services.PASSWORD_MAX} characters."
+        )
+    user = auth_services.create_user(
+        email=email,
+        name=name or email.split("@")[0],
+        password=password,
+        role=role_value,
+        organisation_id=organisation_id,
+    )
+    db.session.commit()
+    click.echo(f"Created {user.role.value} user {user.email}.")
+
+
+@crm_cli.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def seed_demo(if_empty: bool):
+    """Load demo organisations, contacts and logins (fictional people only)."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        if if_empty:
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        raise click.UsageError("The database already has users; demo data is for an empty database.")
+    demo.load()
+    db.session.commit()
+    click.echo("Demo data loaded.")
+    _print_demo_logins()
+
+
+@crm_cli.command("demo-logins")
+def demo_logins():
+    """Print the demo logins."""
+    _print_demo_logins()
+
+
+def _print_demo_logins():
+    click.echo("\nDemo logins (password for each: %s)" % demo.DEMO_PASSWORD)
+    for login in demo.DEMO_LOGINS:
+        organisation = f" - {login['organisation']}" if login.get("organisation") else ""
+        click.echo(f"  {login['role']:<8} {login['email']}{organisation}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(crm_cli)

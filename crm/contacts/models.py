@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.database import UTCDateTime, utcnow
+from crm.extensions import db
+
+NAME_MAX = 120
+JOB_TITLE_MAX = 120
+EMAIL_MAX = 254
+PHONE_MAX = 40
+NOTES_MAX = 5000
+
+
+class Contact(db.Model):
+    """A person at an organisation. Personal data is kept to what the work needs."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    job_title: Mapped[str] = mapped_column(String(JOB_TITLE_MAX), default="")
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
+    phone: Mapped[str] = mapped_column(String(PHONE_MAX), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow
+    )
+
+    organisation: Mapped["Organisation"] = relationship(  # noqa: F821
+        back_populates="contacts"
+    )
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None

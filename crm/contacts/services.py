@@ -1,0 +1,77 @@
+"""Queries and changes for contacts. Services flush, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_
+
+from crm.contacts.models import Contact
+from crm.database import like_pattern, utcnow
+from crm.extensions import db
+
+SEARCH_MAX = 100
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    q: str = ""
+    include_archived: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> "ContactFilters":
+        return cls(
+            q=args.get("q", "").strip()[:SEARCH_MAX],
+            include_archived=args.get("archived") == "include",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.include_archived)
+
+
+def filter_contacts(query: Select, filters: ContactFilters) -> Select:
+    if filters.q:
+        pattern = like_pattern(filters.q)
+        query = query.where(
+            or_(
+                Contact.name.ilike(pattern, escape="\\"),
+                Contact.job_title.ilike(pattern, escape="\\"),
+                Contact.email.ilike(pattern, escape="\\"),
+            )
+        )
+    if not filters.include_archived:
+        query = query.where(Contact.archived_at.is_(None))
+    return query.order_by(func.lower(Contact.name), Contact.id)
+
+
+EDITABLE_FIELDS = ("name", "job_title", "email", "phone", "notes")
+
+
+def _apply(contact: Contact, data: dict) -> None:
+    for field in EDITABLE_FIELDS:
+        setattr(contact, field, data.get(field) or "")
+    contact.organisation_id = int(data["organisation_id"])
+
+
+def create_contact(data: dict) -> Contact:
+    contact = Contact()
+    _apply(contact, data)
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def update_contact(contact: Contact, data: dict) -> None:
+    _apply(contact, data)
+    db.session.flush()
+
+
+def archive_contact(contact: Contact) -> None:
+    contact.archived_at = utcnow()
+    db.session.flush()
+
+
+def restore_contact(contact: Contact) -> None:
+    contact.archived_at = None
+    db.session.flush()

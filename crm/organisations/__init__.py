@@ -1,0 +1,1 @@
+"""Partner agencies and groups."""

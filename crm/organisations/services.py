@@ -1,0 +1,129 @@
+"""Queries and changes for organisations. Services flush, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+
+from crm.database import like_pattern, utcnow
+from crm.extensions import db
+from crm.organisations.models import Organisation, OrganisationType
+
+SEARCH_MAX = 100
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    """What the organisations list was asked for, read safely from the query string."""
+
+    q: str = ""
+    type: OrganisationType | None = None
+    include_archived: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> "OrganisationFilters":
+        raw_type = args.get("type", "")
+        try:
+            org_type = OrganisationType(raw_type) if raw_type else None
+        except ValueError:
+            org_type = None
+        return cls(
+            q=args.get("q", "").strip()[:SEARCH_MAX],
+            type=org_type,
+            include_archived=args.get("archived") == "include",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.type or self.include_archived)
+
+
+def filter_organisations(query: Select, filters: OrganisationFilters) -> Select:
+    if filters.q:
+        pattern = like_pattern(filters.q)
+        query = query.where(
+            or_(
+                Organisation.name.ilike(pattern, escape="\\"),
+                Organisation.area.ilike(pattern, escape="\\"),
+            )
+        )
+    if filters.type:
+        query = query.where(Organisation.type == filters.type)
+    if not filters.include_archived:
+        query = query.where(Organisation.archived_at.is_(None))
+    return query.order_by(func.lower(Organisation.name))
+
+
+def contact_counts(organisation_ids: list[int]) -> dict[int, int]:
+    """Active contacts per organisation, in one query for a whole page."""
+    from crm.contacts.models import Contact
+
+    if not organisation_ids:
+        return {}
+    rows = db.session.execute(
+        select(Contact.organisation_id, func.count())
+        .where(Contact.organisation_id.in_(organisation_ids), Contact.archived_at.is_(None))
+        .group_by(Contact.organisation_id)
+    )
+    return dict(rows.all())
+
+
+def name_taken(name: str, *, exclude_id: int | None = None) -> bool:
+    query = select(Organisation.id).where(func.lower(Organisation.name) == name.strip().lower())
+    if exclude_id is not None:
+        query = query.where(Organisation.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def organisation_choices(include_id: int | None = None) -> list[tuple[str, str]]:
+    """Active organisations as (id, name) choices, plus `include_id` even if archived."""
+    query = select(Organisation.id, Organisation.name).where(
+        or_(Organisation.archived_at.is_(None), Organisation.id == include_id)
+    )
+    rows = db.session.execute(query.order_by(func.lower(Organisation.name)))
+    return [(str(id_), name) for id_, name in rows]
+
+
+EDITABLE_FIELDS = ("name", "type", "area", "address", "website", "phone", "notes")
+
+
+def _apply(organisation: Organisation, data: dict) -> None:
+    for field in EDITABLE_FIELDS:
+        value = data.get(field)
+        if field == "type":
+            value = OrganisationType(value)
+        setattr(organisation, field, value if value is not None else "")
+
+
+def create_organisation(data: dict) -> Organisation:
+    organisation = Organisation()
+    _apply(organisation, data)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def update_organisation(organisation: Organisation, data: dict) -> None:
+    _apply(organisation, data)
+    db.session.flush()
+
+
+def archive_organisation(organisation: Organisation) -> None:
+    organisation.archived_at = utcnow()
+    db.session.flush()
+
+
+def restore_organisation(organisation: Organisation) -> None:
+    organisation.archived_at = None
+    db.session.flush()
+
+
+def counts_by_type(query: Select) -> list[tuple[OrganisationType, int]]:
+    """How many active organisations of each type are in `query`."""
+    subquery = query.where(Organisation.archived_at.is_(None)).subquery()
+    rows = db.session.execute(
+        select(subquery.c.type, func.count()).group_by(subquery.c.type)
+    ).all()
+    counts = {OrganisationType(t) if not isinstance(t, OrganisationType) else t: n for t, n in rows}
+    return [(t, counts[t]) for t in OrganisationType if counts.get(t)]

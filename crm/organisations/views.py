@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from crm.contacts.services import ContactFilters, filter_contacts
+from crm.contacts.models import Contact
+from crm.extensions import db
+from crm.organisations import services
+from crm.organisations.forms import TYPE_CHOICES, OrganisationForm
+from crm.rendering import render_page
+from crm.visibility import (
+    can_change_partners,
+    get_visible_organisation,
+    require_change_partners,
+    visible_contacts,
+    visible_organisations,
+)
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+@bp.before_request
+@login_required
+def signed_in_only():
+    pass
+
+
+def _validate(form: OrganisationForm, organisation_id: int | None = None) -> bool:
+    """Validate the form and the name's uniqueness together, so every problem shows at once."""
+    if not form.is_submitted():
+        return False
+    valid = form.validate()
+    if form.name.data and not form.name.errors and services.name_taken(
+        form.name.data, exclude_id=organisation_id
+    ):
+        form.name.errors.append("An organisation with this name already exists")
+        valid = False
+    return valid
+
+
+@bp.get("/")
+def index():
+    filters = services.OrganisationFilters.from_args(request.args)
+    query = services.filter_organisations(visible_organisations(current_user), filters)
+    page = db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["CRM_PAGE_SIZE"],
+        error_out=False,
+    )
+    counts = services.contact_counts([o.id for o in page.items])
+    return render_page(
+        "organisations/list.html",
+        block="results",
+        page=page,
+        filters=filters,
+        contact_counts=counts,
+        type_choices=TYPE_CHOICES,
+        can_change=can_change_partners(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    require_change_partners(current_user)
+    form = OrganisationForm()
+    if _validate(form):
+        organisation = services.create_organisation(form.data)
+        db.session.commit()
+        flash(f"{organisation.name} added.", "success")
+        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    return render_page("organisations/form.html", form=form, organisation=None)
+
+
+@bp.get("/<int:organisation_id>")
+def detail(organisation_id: int):
+    organisation = get_visible_organisation(current_user, organisation_id)
+    filters = ContactFilters.from_args(request.args)
+    contacts = db.session.scalars(
+        filter_contacts(
+            visible_contacts(current_user).where(Contact.organisation_id == organisation.id),
+            filters,
+        )
+    ).all()
+    return render_page(
+        "organisations/detail.html",
+        block="contacts",
+        organisation=organisation,
+        contacts=contacts,
+        filters=filters,
+        can_change=can_change_partners(current_user),
+    )
+
+
+@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+def edit(organisation_id: int):
+    organisation = get_visible_organisation(current_user, organisation_id)
+    require_change_partners(current_user)
+    form = OrganisationForm(obj=organisation if request.method == "GET" else None)
+    if request.method == "GET":
+        form.type.data = organisation.type.value
+    if _validate(form, organisation_id=organisation.id):
+        services.update_organisation(organisation, form.data)
+        db.session.commit()
+        flash("Changes saved.", "success")
+        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    return render_page("organisations/form.html", form=form, organisation=organisation)
+
+
+@bp.route("/<int:organisation_id>/archive", methods=["GET", "POST"])
+def archive(organisation_id: int):
+    organisation = get_visible_organisation(current_user, organisation_id)
+    require_change_partners(current_user)
+    if request.method == "POST":
+        services.archive_organisation(organisation)
+        db.session.commit()
+        flash(f"{organisation.name} archived. Its records are kept.", "success")
+        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    return render_page("organisations/archive.html", organisation=organisation)
+
+
+@bp.post("/<int:organisation_id>/restore")
+def restore(organisation_id: int):
+    organisation = get_visible_organisation(current_user, organisation_id)
+    require_change_partners(current_user)
+    services.restore_organisation(organisation)
+    db.session.commit()
+    flash(f"{organisation.name} restored.", "success")
+    return redirect(url_for("organisations.detail", organisation_id=organisation.id))

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+from crm.auth.models import Role
+from crm.auth.services import PASSWORD_MAX, PASSWORD_MIN
+from crm.forms import max_length, strip
+
+ROLE_CHOICES = [
+    (Role.STAFF.value, "Staff"),
+    (Role.PARTNER.value, "Partner"),
+    (Role.ADMIN.value, "Admin"),
+]
+ROLE_HINTS = {
+    Role.STAFF.value: "Area staff: can see and change everything except user accounts",
+    Role.PARTNER.value: "A limited login for one partner organisation: sees only that organisation's records",
+    Role.ADMIN.value: "Staff who also manage user accounts",
+}
+
+
+class UserDetailsForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[InputRequired("Enter the person's full name"), max_length(120, "Full name")],
+    )
+    role = RadioField(
+        "Role",
+        widget=GovRadioInput(),
+        choices=ROLE_CHOICES,
+        validators=[InputRequired("Select a role")],
+    )
+    organisation_id = SelectField(
+        "Organisation (partner users only)",
+        widget=GovSelect(),
+        coerce=str,
+        description="The partner organisation whose records this user may see",
+        validate_choice=False,
+    )
+    submit = SubmitField("Save user", widget=GovSubmitInput())
+
+    def __init__(self, *args, organisation_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = [("", "Select an organisation")] + organisation_choices
+        self._organisation_ids = {value for value, _ in organisation_choices}
+
+    def validate_organisation_id(self, field):
+        if self.role.data == Role.PARTNER.value:
+            if not field.data:
+                raise ValidationError("Select the partner user's organisation")
+            if field.data not in self._organisation_ids:
+                raise ValidationError("Select an organisation from the list")
+
+    @property
+    def chosen_organisation_id(self) -> int | None:
+        if self.role.data == Role.PARTNER.value and self.organisation_id.data:
+            return int(self.organisation_id.data)
+        return None
+
+
+class NewUserForm(UserDetailsForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            InputRequired("Enter an email address"),
+            max_length(254, "Email address"),
+            Email("Enter an email address in the correct format, like name@example.org", check_deliverability=False),
+        ],
+    )
+    password = PasswordField(
+        "Temporary password",
+        widget=GovPasswordInput(),
+        description=f"At least {PASSWORD_MIN} characters. Give it to the person in a separate message.",
+        validators=[
+            InputRequired("Enter a temporary password"),
+            Length(min=PASSWORD_MIN, message=f"Password must be {PASSWORD_MIN} characters or more"),
+            max_length(PASSWORD_MAX, "Password"),
+        ],
+    )
+    submit = SubmitField("Create user", widget=GovSubmitInput())
+
+    # Field order on the page: who they are, then how they sign in, then what they may do.
+    field_order = ("name", "email", "password", "role", "organisation_id")

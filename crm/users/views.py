@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from crm.auth import services as auth_services
+from crm.auth.models import Role, User
+from crm.extensions import db
+from crm.organisations.services import organisation_choices
+from crm.rendering import render_page
+from crm.users import services
+from crm.users.forms import ROLE_HINTS, NewUserForm, UserDetailsForm
+from crm.visibility import require_admin
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+@bp.before_request
+@login_required
+def admins_only():
+    require_admin(current_user)
+
+
+def _get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/")
+def index():
+    page = request.args.get("page", 1, type=int)
+    users = services.list_users(page, current_app.config["CRM_PAGE_SIZE"])
+    return render_page("users/list.html", users=users)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = NewUserForm(organisation_choices=organisation_choices())
+    if form.validate_on_submit():
+        if services.email_taken(form.email.data):
+            form.email.errors.append("A user with this email address already exists")
+        else:
+            user = auth_services.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                role=Role(form.role.data),
+                organisation_id=form.chosen_organisation_id,
+            )
+            db.session.commit()
+            flash(f"User {user.name} created. They can now sign in.", "success")
+            return redirect(url_for("users.index"))
+    return render_page("users/form.html", form=form, user=None, role_hints=ROLE_HINTS)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+def edit(user_id: int):
+    user = _get_user(user_id)
+    form = UserDetailsForm(
+        obj=user if request.method == "GET" else None,
+        organisation_choices=organisation_choices(include_id=user.organisation_id),
+    )
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.organisation_id.data = str(user.organisation_id or "")
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        if user.id == current_user.id and role != Role.ADMIN:
+            form.role.errors.append("You cannot remove your own admin role. Ask another admin.")
+        else:
+            services.update_user(
+                user, name=form.name.data, role=role, organisation_id=form.chosen_organisation_id
+            )
+            db.session.commit()
+            flash(f"Changes to {user.name} saved.", "success")
+            return redirect(url_for("users.index"))
+    return render_page("users/form.html", form=form, user=user, role_hints=ROLE_HINTS)
+
+
+@bp.post("/<int:user_id>/disable")
+def disable(user_id: int):
+    user = _get_user(user_id)
+    if user.id == current_user.id:
+        flash("You cannot disable your own account.", "error")
+        return redirect(url_for("users.index"))
+    services.disable_user(user)
+    db.session.commit()
+    flash(f"{user.name} can no longer sign in and has been signed out.", "success")
+    return redirect(url_for("users.index"))
+
+
+@bp.post("/<int:user_id>/enable")
+def enable(user_id: int):
+    user = _get_user(user_id)
+    services.enable_user(user)
+    db.session.commit()
+    flash(f"{user.name} can sign in again.", "success")
+    return redirect(url_for("users.index"))

@@ -1,0 +1,33 @@
+// Builds the front end into crm/static/dist (git-ignored): Sass to CSS, and
+// copies of the packages' JavaScript and assets. No CDN: everything served
+// comes from the npm registry at set-up and from this repository.
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as sass from 'sass'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const modules = join(root, 'node_modules')
+const dist = join(root, 'crm', 'static', 'dist')
+
+rmSync(dist, { recursive: true, force: true })
+mkdirSync(join(dist, 'css'), { recursive: true })
+mkdirSync(join(dist, 'js'), { recursive: true })
+
+const css = sass.compile(join(root, 'crm', 'static', 'scss', 'app.scss'), {
+  loadPaths: [root, modules],
+  style: 'compressed',
+  quietDeps: true,
+  silenceDeprecations: ['import']
+})
+writeFileSync(join(dist, 'css', 'app.css'), css.css)
+
+const govuk = join(modules, 'govuk-frontend', 'dist', 'govuk')
+cpSync(join(govuk, 'govuk-frontend.min.js'), join(dist, 'govuk', 'govuk-frontend.min.js'))
+// One assets folder for both: MoJ Frontend points GOV.UK Frontend's paths at it.
+cpSync(join(govuk, 'assets'), join(dist, 'assets'), { recursive: true })
+const moj = join(modules, '@ministryofjustice', 'frontend', 'moj')
+cpSync(join(moj, 'assets'), join(dist, 'assets'), { recursive: true })
+cpSync(join(modules, 'htmx.org', 'dist', 'htmx.min.js'), join(dist, 'js', 'htmx.min.js'))
+
+console.log(`Built front-end assets into ${dist}`)
