@@ -1,0 +1,53 @@
+# Partnership CRM: `make run` sets everything up and serves the app;
+# `make test` sets everything up and runs the whole suite.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+ASSET_SOURCES := $(shell find crm/static/scss crm/static/js -type f) scripts/build-assets.mjs
+
+.PHONY: run test setup python assets db clean screenshots
+
+run: setup db
+	@$(FLASK) crm demo-logins
+	@echo "\nPartnership CRM is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)\n"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: python assets
+
+python: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+assets: crm/static/dist/.built
+
+crm/static/dist/.built: node_modules/.installed $(ASSET_SOURCES)
+	npm run --silent build
+	@touch $@
+
+# Create or migrate the SQLite database under instance/ (or DATABASE_URL),
+# and load the demo data when it is empty.
+db: python
+	$(FLASK) db upgrade
+	$(FLASK) crm seed-demo --if-empty
+
+screenshots: setup
+	$(BIN)/python scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) node_modules crm/static/dist .pytest_cache
