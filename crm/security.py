@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 
 
 def csp_nonce() -> str:
@@ -32,8 +32,19 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+def _has_nul(multidict) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in multidict.items(multi=True))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No database stores a NUL character in text (PostgreSQL refuses it
+        # outright); no person types one. Refuse it before any query runs.
+        if _has_nul(request.args) or _has_nul(request.form):
+            abort(400)
 
     @app.after_request
     def set_security_headers(response):

@@ -1,0 +1,183 @@
+"""Signing in and out: the messages people see, throttling, redirects, sessions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from crm.auth.models import UserSession
+from crm.extensions import db
+from tests.conftest import PASSWORD
+
+
+def _page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_sign_in_lands_on_the_dashboard(client, auth, make):
+    make.user("staff", email="sam@example.org", name="Sam Patel")
+    response = auth.login("sam@example.org")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+    page = client.get("/dashboard")
+    assert "Sam Patel" in _page(page)
+
+
+def test_email_is_matched_whatever_its_case_and_spaces(client, auth, make):
+    make.user("staff", email="sam@example.org")
+    assert auth.login("  SAM@Example.org ").status_code == 302
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(client, auth, make):
+    make.user("staff", email="sam@example.org")
+    wrong_password = _page(auth.login("sam@example.org", "not the password"))
+    unknown_email = _page(auth.login("nobody@example.org", PASSWORD))
+    for page in (wrong_password, unknown_email):
+        assert "There is a problem" in page
+        assert "Enter a correct email address and password" in page
+        assert "<title>Error: Sign in" in page
+    # What was typed in the email box is kept; the password never comes back.
+    assert 'value="sam@example.org"' in wrong_password
+    assert "not the password" not in wrong_password
+
+
+def test_empty_form_names_each_missing_field(auth):
+    page = _page(auth.post("/login", {"email": "", "password": ""}))
+    assert "Enter your email address" in page
+    assert "Enter your password" in page
+    assert 'href="#email"' in page and 'href="#password"' in page
+
+
+def test_disabled_account_cannot_sign_in(app, auth, make):
+    user = make.user("staff", email="gone@example.org")
+    with app.app_context():
+        from crm.auth.models import User
+        from crm.users.services import disable_user
+
+        disable_user(db.session.get(User, user.id))
+        db.session.commit()
+    page = _page(auth.login("gone@example.org"))
+    assert "Enter a correct email address and password" in page
+
+
+def test_next_takes_you_back_to_a_page_on_this_site(client, auth, make):
+    make.user("staff", email="sam@example.org")
+    first = client.get("/organisations/?q=police")
+    assert first.status_code == 302
+    assert first.headers["Location"].startswith("/login?next=")
+    response = auth.login("sam@example.org", next_path="/organisations/%3Fq%3Dpolice")
+    assert response.headers["Location"] == "/organisations/?q=police"
+
+
+def test_next_never_leaves_the_site(auth, make, client):
+    make.user("staff", email="sam@example.org")
+    for target in (
+        "https://evil.example.com/",
+        "//evil.example.com/",
+        "/\\evil.example.com",
+        "javascript:alert(1)",
+        "http:/evil.example.com",
+    ):
+        auth.logout()
+        response = auth.login("sam@example.org", next_path=target)
+        assert response.status_code == 302, target
+        assert response.headers["Location"] == "/dashboard", target
+
+
+def test_failed_attempts_on_one_account_are_throttled(auth, make):
+    make.user("staff", email="sam@example.org")
+    for _ in range(5):
+        assert auth.login("sam@example.org", "wrong password").status_code == 200
+    blocked = auth.login("sam@example.org", PASSWORD)
+    assert blocked.status_code == 429
+    assert "Too many attempts" in _page(blocked)
+    # Another account from the same address is not locked by it.
+    make.user("staff", email="other@example.org")
+    assert auth.login("other@example.org").status_code == 302
+
+
+def test_failed_attempts_from_one_address_are_throttled(auth, make):
+    make.user("staff", email="sam@example.org")
+    for attempt in range(20):
+        response = auth.login(f"guess{attempt}@example.org", "wrong password")
+        assert response.status_code == 200
+    assert auth.login("sam@example.org").status_code == 429
+
+
+def test_successful_sign_ins_are_not_counted(auth, make):
+    make.user("staff", email="sam@example.org")
+    for _ in range(8):
+        assert auth.login("sam@example.org").status_code == 302
+        auth.logout()
+
+
+def test_sign_out_ends_the_session_on_the_server(app, client, auth, make):
+    make.user("staff", email="sam@example.org")
+    auth.login("sam@example.org")
+    stolen_cookie = client.get_cookie("crm_session").value
+    response = auth.logout()
+    assert response.headers["Location"] == "/login"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
+    # Replaying the old cookie does not sign anyone in again.
+    other = app.test_client()
+    other.set_cookie("crm_session", stolen_cookie)
+    assert other.get("/dashboard").status_code == 302
+
+
+def test_disabling_an_account_ends_its_open_sessions(app, client, auth, make):
+    user = make.user("staff", email="sam@example.org")
+    auth.login("sam@example.org")
+    assert client.get("/dashboard").status_code == 200
+    with app.app_context():
+        from crm.auth.models import User
+        from crm.users.services import disable_user
+
+        disable_user(db.session.get(User, user.id))
+        db.session.commit()
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_session_cookie_is_http_only_and_lax_with_no_remember_me(client, auth, make):
+    make.user("staff", email="sam@example.org")
+    response = auth.login("sam@example.org")
+    cookies = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("crm_session="))
+    assert "HttpOnly" in session_cookie
+    assert "SameSite=Lax" in session_cookie
+    assert not any(c.startswith("remember_token") for c in cookies)
+
+
+def test_session_cookie_is_secure_over_https(app, make):
+    make.user("staff", email="sam@example.org")
+    client = app.test_client()
+    app.config["SESSION_COOKIE_SECURE"] = True
+    try:
+        page = client.get("/login", base_url="https://localhost")
+        set_cookie = page.headers.get("Set-Cookie", "")
+        assert "Secure" in set_cookie
+    finally:
+        app.config["SESSION_COOKIE_SECURE"] = False
+
+
+def test_signing_in_gives_a_new_session_cookie(client, auth, make):
+    """A cookie planted before sign-in is not the one that carries the login."""
+    make.user("staff", email="sam@example.org")
+    client.get("/login")
+    before = client.get_cookie("crm_session").value
+    auth.login("sam@example.org")
+    assert client.get_cookie("crm_session").value != before
+
+
+def test_expired_session_record_signs_out(app, client, auth, make):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from crm.database import utcnow
+
+    make.user("staff", email="sam@example.org")
+    auth.login("sam@example.org")
+    with app.app_context():
+        db.session.execute(update(UserSession).values(expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+    assert client.get("/dashboard").status_code == 302

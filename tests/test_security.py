@@ -1,0 +1,167 @@
+"""Headers, CSRF, error pages and the htmx contract that every page keeps."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from crm import ConfigurationError, create_app
+
+
+def _page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def staff_client(client, auth, make):
+    make.user("staff", email="staff@example.org")
+    auth.login("staff@example.org")
+    return client
+
+
+def test_strict_content_security_policy_with_a_fresh_nonce(staff_client):
+    first = staff_client.get("/organisations/")
+    second = staff_client.get("/organisations/")
+    policy = first.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    assert "style-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert nonce != re.search(r"'nonce-([^']+)'", second.headers["Content-Security-Policy"]).group(1)
+    html = _page(first)
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts, "the page loads its scripts"
+    for tag in scripts:
+        assert 'src="' in tag, f"inline script: {tag}"
+        assert f'nonce="{nonce}"' in tag
+    assert not re.search(r"<style\b", html)
+    assert not re.search(r'\sstyle="', html)
+
+
+def test_pages_are_not_cached_and_cannot_be_framed(staff_client):
+    response = staff_client.get("/dashboard")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_htmx_is_configured_without_eval_or_injected_styles(client):
+    html = _page(client.get("/login"))
+    config = re.search(r"<meta name=\"htmx-config\" content='([^']+)'", html).group(1)
+    assert '"allowEval":false' in config
+    assert '"includeIndicatorStyles":false' in config
+    assert '"selfRequestsOnly":true' in config
+    assert '"historyCacheSize":0' in config
+
+
+def test_post_without_csrf_token_gets_a_clear_400(staff_client):
+    response = staff_client.post("/organisations/new", data={"name": "No token", "type": "police"})
+    assert response.status_code == 400
+    page = _page(response)
+    assert "Your form could not be sent" in page
+    assert "Nothing you sent has been saved" in page
+
+
+def test_htmx_post_needs_the_csrf_header(staff_client, auth):
+    without = staff_client.post("/logout", headers={"HX-Request": "true"})
+    assert without.status_code == 400
+    token = auth.csrf_token()
+    with_header = staff_client.post("/logout", headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert with_header.status_code == 302
+
+
+def test_login_form_needs_csrf_too(client):
+    response = client.post("/login", data={"email": "a@example.org", "password": "x"})
+    assert response.status_code == 400
+
+
+def test_friendly_404(staff_client):
+    response = staff_client.get("/organisations/999999")
+    assert response.status_code == 404
+    page = _page(response)
+    assert "Page not found" in page
+    assert "Go to your dashboard" in page
+
+
+def test_htmx_error_answers_with_a_fragment_into_the_main_content(staff_client):
+    response = staff_client.get("/organisations/999999", headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#main-content"
+    assert response.headers["HX-Reswap"] == "innerHTML"
+    page = _page(response)
+    assert "Page not found" in page
+    assert "<html" not in page
+
+
+def test_htmx_request_with_expired_login_is_sent_to_sign_in(client):
+    response = client.get("/organisations/?q=x", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
+
+
+def test_list_answers_htmx_with_a_fragment_and_varies_on_it(staff_client, make):
+    make.organisation(name="Thames Valley Police")
+    full = staff_client.get("/organisations/?q=thames")
+    fragment = staff_client.get("/organisations/?q=thames", headers={"HX-Request": "true"})
+    restore = staff_client.get(
+        "/organisations/?q=thames",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    for response in (full, fragment, restore):
+        assert "HX-Request" in response.headers["Vary"]
+        assert "Thames Valley Police" in _page(response)
+    assert "<html" in _page(full)
+    assert "<html" not in _page(fragment)
+    assert 'id="result-count"' in _page(fragment)
+    assert "<html" in _page(restore), "a history restore gets the whole page"
+
+
+def test_too_large_a_request_is_refused_politely(staff_client, auth):
+    response = staff_client.post(
+        "/organisations/new",
+        data={"csrf_token": auth.csrf_token(), "notes": "x" * (1024 * 1024 + 10)},
+    )
+    assert response.status_code == 413
+    assert "What you sent is too large" in _page(response)
+
+
+def test_unexpected_errors_get_a_friendly_500(tmp_path):
+    app = create_app(
+        {"TESTING": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    )
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in _page(response)
+    assert "RuntimeError" not in _page(response)
+
+
+def test_production_refuses_the_development_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("CRM_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(ConfigurationError):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
+    from sqlalchemy import text
+
+    from crm.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000

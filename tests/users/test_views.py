@@ -1,0 +1,123 @@
+"""Admins manage the logins: create, change role or organisation, disable."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from crm.auth.models import Role, User
+from crm.extensions import db
+from tests.conftest import PASSWORD
+
+
+def _page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def admin(client, auth, make):
+    user = make.user("admin", email="admin@example.org", name="Alex Morgan")
+    auth.login("admin@example.org")
+    auth.user = user
+    return auth
+
+
+def test_admin_creates_a_partner_user_who_can_then_sign_in(app, client, admin, make):
+    police = make.organisation(name="Bedfordshire Police")
+    response = admin.post(
+        "/admin/users/new",
+        {"name": "Jordan Lee", "email": "Jordan.Lee@Example.org", "password": "a long temporary pass",
+         "role": "partner", "organisation_id": str(police.id)},
+    )
+    assert response.headers["Location"] == "/admin/users/"
+    listing = _page(client.get("/admin/users/"))
+    assert "User Jordan Lee created" in listing
+    assert "jordan.lee@example.org" in listing
+    assert "Bedfordshire Police" in listing
+    partner = app.test_client()
+    from tests.conftest import AuthActions
+
+    assert AuthActions(partner).login("jordan.lee@example.org", "a long temporary pass").status_code == 302
+
+
+def test_a_partner_user_needs_an_organisation(admin):
+    page = _page(admin.post(
+        "/admin/users/new",
+        {"name": "No Org", "email": "x@example.org", "password": "a long temporary pass", "role": "partner"},
+    ))
+    assert "Select the partner user&#39;s organisation" in page
+    assert 'value="No Org"' in page
+
+
+def test_staff_users_belong_to_no_organisation(app, admin, make):
+    police = make.organisation()
+    admin.post(
+        "/admin/users/new",
+        {"name": "Staff Person", "email": "s@example.org", "password": "a long temporary pass",
+         "role": "staff", "organisation_id": str(police.id)},
+    )
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "s@example.org"))
+        assert user.role == Role.STAFF and user.organisation_id is None
+
+
+def test_new_user_mistakes(admin, make):
+    make.user("staff", email="taken@example.org")
+    page = _page(admin.post(
+        "/admin/users/new",
+        {"name": "", "email": "TAKEN@example.org", "password": "short", "role": "wizard"},
+    ))
+    assert "Enter the person&#39;s full name" in page
+    assert "Password must be 12 characters or more" in page
+    assert "Not a valid choice" in page or "Select a role" in page
+    page = _page(admin.post(
+        "/admin/users/new",
+        {"name": "Dup", "email": "TAKEN@example.org", "password": "a long temporary pass", "role": "staff"},
+    ))
+    assert "A user with this email address already exists" in page
+
+
+def test_changing_a_users_organisation_signs_them_out(app, admin, make):
+    first, second = make.organisation(name="First"), make.organisation(name="Second")
+    partner = make.user("partner", organisation=first, email="p@example.org")
+    partner_client = app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(partner_client).login("p@example.org")
+    assert partner_client.get(f"/organisations/{first.id}").status_code == 200
+    admin.post(
+        f"/admin/users/{partner.id}/edit",
+        {"name": "Partner", "role": "partner", "organisation_id": str(second.id)},
+    )
+    assert partner_client.get(f"/organisations/{first.id}").status_code == 302
+    AuthActions(partner_client).login("p@example.org")
+    assert partner_client.get(f"/organisations/{first.id}").status_code == 404
+    assert partner_client.get(f"/organisations/{second.id}").status_code == 200
+
+
+def test_disable_and_enable(app, admin, make):
+    user = make.user("staff", email="leaver@example.org", name="Leaver")
+    response = admin.post(f"/admin/users/{user.id}/disable", follow_redirects=True)
+    assert "Leaver can no longer sign in" in _page(response)
+    from tests.conftest import AuthActions
+
+    other = AuthActions(app.test_client())
+    assert other.login("leaver@example.org").status_code == 200
+    admin.post(f"/admin/users/{user.id}/enable")
+    assert other.login("leaver@example.org").status_code == 302
+
+
+def test_admins_cannot_lock_themselves_out(app, admin):
+    response = admin.post(f"/admin/users/{admin.user.id}/disable", follow_redirects=True)
+    assert "You cannot disable your own account." in _page(response)
+    page = _page(admin.post(f"/admin/users/{admin.user.id}/edit", {"name": "Alex Morgan", "role": "staff"}))
+    assert "You cannot remove your own admin role" in page
+    with app.app_context():
+        me = db.session.get(User, admin.user.id)
+        assert me.is_active and me.role == Role.ADMIN
+
+
+def test_password_is_stored_as_argon2id(app, make):
+    user = make.user("staff", password=PASSWORD)
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
