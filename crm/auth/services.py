@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from crm.auth.models import Role, User, UserSession
 from crm.database import utcnow
@@ -102,7 +103,9 @@ def start_session(user: User) -> str:
 
 def user_for_session(token: str) -> User | None:
     """The user signed in with this token, if the session is live and the account active."""
-    record = db.session.scalar(select(UserSession).where(UserSession.token == token))
+    record = db.session.scalar(
+        select(UserSession).where(UserSession.token == token).options(joinedload(UserSession.user))
+    )
     if record is None or record.expires_at <= utcnow():
         return None
     user = record.user

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from crm.contacts.services import ContactFilters, filter_contacts
 from crm.contacts.models import Contact
@@ -19,6 +20,8 @@ from crm.visibility import (
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
+DUPLICATE_NAME = "An organisation with this name already exists"
+
 
 @bp.before_request
 @login_required
@@ -34,7 +37,7 @@ def _validate(form: OrganisationForm, organisation_id: int | None = None) -> boo
     if form.name.data and not form.name.errors and services.name_taken(
         form.name.data, exclude_id=organisation_id
     ):
-        form.name.errors.append("An organisation with this name already exists")
+        form.name.errors.append(DUPLICATE_NAME)
         valid = False
     return valid
 
@@ -66,10 +69,16 @@ def new():
     require_change_partners(current_user)
     form = OrganisationForm()
     if _validate(form):
-        organisation = services.create_organisation(form.data)
-        db.session.commit()
-        flash(f"{organisation.name} added.", "success")
-        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+        try:
+            organisation = services.create_organisation(form.data)
+            db.session.commit()
+        except IntegrityError:
+            # Someone added the same name between our check and our insert.
+            db.session.rollback()
+            form.name.errors.append(DUPLICATE_NAME)
+        else:
+            flash(f"{organisation.name} added.", "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_page("organisations/form.html", form=form, organisation=None)
 
 
@@ -101,10 +110,15 @@ def edit(organisation_id: int):
     if request.method == "GET":
         form.type.data = organisation.type.value
     if _validate(form, organisation_id=organisation.id):
-        services.update_organisation(organisation, form.data)
-        db.session.commit()
-        flash("Changes saved.", "success")
-        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+        try:
+            services.update_organisation(organisation, form.data)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.name.errors.append(DUPLICATE_NAME)
+        else:
+            flash("Changes saved.", "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_page("organisations/form.html", form=form, organisation=organisation)
 
 

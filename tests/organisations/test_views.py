@@ -185,3 +185,14 @@ def test_organisation_page_shows_its_contacts_and_searches_them(client, staff, m
     )
     assert "Mark Adeyemi" in fragment and "Laura Finch" not in fragment
     assert "<html" not in fragment
+
+
+def test_a_duplicate_that_slips_past_the_check_is_caught_by_the_database(staff, make, monkeypatch):
+    """Two people adding the same partner at once: the unique index has the last word."""
+    from crm.organisations import services
+
+    make.organisation(name="Thames Valley Police")
+    monkeypatch.setattr(services, "name_taken", lambda *args, **kwargs: False)
+    response = staff.post("/organisations/new", {**VALID, "name": "THAMES VALLEY POLICE"})
+    assert response.status_code == 200
+    assert "An organisation with this name already exists" in _page(response)
