@@ -41,7 +41,7 @@ class UserDetailsForm(FlaskForm):
         validators=[InputRequired("Select a role")],
     )
     organisation_id = SelectField(
-        "Organisation (partner users only)",
+        "Organisation",
         widget=GovSelect(),
         coerce=str,
         description="The partner organisation whose records this user may see",
