@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -34,6 +35,29 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+class Timestamps:
+    """When a record was created and last changed."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Archivable:
+    """Records that others point at are archived, never deleted."""
+
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self) -> None:
+        self.archived_at = utcnow()
+
+    def restore(self) -> None:
+        self.archived_at = None
 
 
 def like_pattern(text: str) -> str:

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from wtforms.validators import Length, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class Text:
-    """Filters and validators for a text field with a server-side length limit."""
-
-    @staticmethod
-    def filters():
-        return [strip]
-
-
 def max_length(limit: int, what: str) -> Length:
     return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
-
-
-def optional():
-    return Optional(strip_whitespace=True)
 
 
 class PhoneNumber:
@@ -42,3 +32,39 @@ class PhoneNumber:
             raise ValidationError(
                 f"Enter a {self.what.lower()}, like 01632 960 001 or +44 808 157 0192"
             )
+
+
+def phone_field(limit: int) -> StringField:
+    return StringField(
+        "Phone (optional)",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[max_length(limit, "Phone"), PhoneNumber("Phone number")],
+    )
+
+
+def email_field(label: str, limit: int, *, required_message: str | None = None) -> StringField:
+    presence = InputRequired(required_message) if required_message else Optional()
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            presence,
+            max_length(limit, "Email address"),
+            Email(
+                "Enter an email address in the correct format, like name@example.org",
+                check_deliverability=False,
+            ),
+        ],
+    )
+
+
+def notes_field(limit: int, description: str) -> TextAreaField:
+    return TextAreaField(
+        "Notes (optional)",
+        widget=GovTextArea(),
+        description=description,
+        filters=[strip],
+        validators=[max_length(limit, "Notes")],
+    )

@@ -1,17 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
 
 from crm.contacts import models as m
-from crm.forms import PhoneNumber, max_length, strip
+from crm.forms import email_field, max_length, notes_field, phone_field, strip
 
 
 class ContactForm(FlaskForm):
@@ -34,32 +29,9 @@ class ContactForm(FlaskForm):
         filters=[strip],
         validators=[max_length(m.JOB_TITLE_MAX, "Job title")],
     )
-    email = StringField(
-        "Email address (optional)",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            Optional(),
-            max_length(m.EMAIL_MAX, "Email address"),
-            Email(
-                "Enter an email address in the correct format, like name@example.org",
-                check_deliverability=False,
-            ),
-        ],
-    )
-    phone = StringField(
-        "Phone (optional)",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[max_length(m.PHONE_MAX, "Phone"), PhoneNumber("Phone number")],
-    )
-    notes = TextAreaField(
-        "Notes (optional)",
-        widget=GovTextArea(),
-        description="Keep personal data to what the work needs.",
-        filters=[strip],
-        validators=[max_length(m.NOTES_MAX, "Notes")],
-    )
+    email = email_field("Email address (optional)", m.EMAIL_MAX)
+    phone = phone_field(m.PHONE_MAX)
+    notes = notes_field(m.NOTES_MAX, "Keep personal data to what the work needs.")
     submit = SubmitField("Save contact", widget=GovSubmitInput())
 
     def __init__(self, *args, organisation_choices: list[tuple[str, str]], **kwargs):

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.database import UTCDateTime, utcnow
+from crm.database import Archivable, Timestamps
 from crm.extensions import db
 
 NAME_MAX = 120
@@ -15,7 +13,7 @@ PHONE_MAX = 40
 NOTES_MAX = 5000
 
 
-class Contact(db.Model):
+class Contact(Archivable, Timestamps, db.Model):
     """A person at an organisation. Personal data is kept to what the work needs."""
 
     __tablename__ = "contacts"
@@ -29,16 +27,7 @@ class Contact(db.Model):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
     phone: Mapped[str] = mapped_column(String(PHONE_MAX), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow
-    )
 
     organisation: Mapped["Organisation"] = relationship(  # noqa: F821
         back_populates="contacts"
     )
-
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None

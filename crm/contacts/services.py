@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_
 
 from crm.contacts.models import Contact
-from crm.database import like_pattern, utcnow
+from crm.database import like_pattern
 from crm.extensions import db
 
 SEARCH_MAX = 100
@@ -68,10 +68,10 @@ def update_contact(contact: Contact, data: dict) -> None:
 
 
 def archive_contact(contact: Contact) -> None:
-    contact.archived_at = utcnow()
+    contact.archive()
     db.session.flush()
 
 
 def restore_contact(contact: Contact) -> None:
-    contact.archived_at = None
+    contact.restore()
     db.session.flush()

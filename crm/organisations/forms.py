@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
-from crm.forms import PhoneNumber, max_length, strip
+from crm.forms import max_length, notes_field, phone_field, strip
 from crm.organisations import models as m
 
 TYPE_CHOICES = [(t.value, t.label) for t in m.OrganisationType]
@@ -62,18 +62,9 @@ class OrganisationForm(FlaskForm):
         filters=[strip],
         validators=[max_length(m.WEBSITE_MAX, "Website"), website_address],
     )
-    phone = StringField(
-        "Phone (optional)",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[max_length(m.PHONE_MAX, "Phone"), PhoneNumber("Phone number")],
-    )
-    notes = TextAreaField(
-        "Notes (optional)",
-        widget=GovTextArea(),
-        description="Only area staff see these notes. Do not record anything OFFICIAL-SENSITIVE here.",
-        filters=[strip],
-        validators=[max_length(m.NOTES_MAX, "Notes")],
+    phone = phone_field(m.PHONE_MAX)
+    notes = notes_field(
+        m.NOTES_MAX, "Only area staff see these notes. Do not record anything OFFICIAL-SENSITIVE here."
     )
     submit = SubmitField("Save organisation", widget=GovSubmitInput())
 

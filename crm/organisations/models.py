@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 
 from sqlalchemy import Enum, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.database import UTCDateTime, utcnow
+from crm.database import Archivable, Timestamps
 from crm.extensions import db
 
 
@@ -46,7 +45,7 @@ PHONE_MAX = 40
 NOTES_MAX = 5000
 
 
-class Organisation(db.Model):
+class Organisation(Archivable, Timestamps, db.Model):
     __tablename__ = "organisations"
     # Names are unique whatever their case: "Victim Support" and
     # "victim support" are the same partner.
@@ -70,16 +69,7 @@ class Organisation(db.Model):
     website: Mapped[str] = mapped_column(String(WEBSITE_MAX), default="")
     phone: Mapped[str] = mapped_column(String(PHONE_MAX), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow
-    )
 
     contacts: Mapped[list["Contact"]] = relationship(  # noqa: F821
         back_populates="organisation", order_by="Contact.name"
     )
-
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 
-from crm.database import like_pattern, utcnow
+from crm.database import like_pattern
 from crm.extensions import db
 from crm.organisations.models import Organisation, OrganisationType
 
@@ -110,12 +110,12 @@ def update_organisation(organisation: Organisation, data: dict) -> None:
 
 
 def archive_organisation(organisation: Organisation) -> None:
-    organisation.archived_at = utcnow()
+    organisation.archive()
     db.session.flush()
 
 
 def restore_organisation(organisation: Organisation) -> None:
-    organisation.archived_at = None
+    organisation.restore()
     db.session.flush()
 
 

@@ -4,8 +4,8 @@ from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from crm.contacts.services import ContactFilters, filter_contacts
 from crm.contacts.models import Contact
+from crm.contacts.services import ContactFilters, filter_contacts
 from crm.extensions import db
 from crm.organisations import services
 from crm.organisations.forms import TYPE_CHOICES, OrganisationForm

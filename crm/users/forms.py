@@ -9,11 +9,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from crm.auth.models import Role
 from crm.auth.services import PASSWORD_MAX, PASSWORD_MIN
-from crm.forms import max_length, strip
+from crm.forms import email_field, max_length, strip
 
 ROLE_CHOICES = [
     (Role.STAFF.value, "Staff"),
@@ -69,16 +69,7 @@ class UserDetailsForm(FlaskForm):
 
 
 class NewUserForm(UserDetailsForm):
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            InputRequired("Enter an email address"),
-            max_length(254, "Email address"),
-            Email("Enter an email address in the correct format, like name@example.org", check_deliverability=False),
-        ],
-    )
+    email = email_field("Email address", 254, required_message="Enter an email address")
     password = PasswordField(
         "Temporary password",
         widget=GovPasswordInput(),

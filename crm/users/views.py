@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
