@@ -70,8 +70,10 @@ def seed_demo(if_empty: bool):
         raise click.UsageError("The database already has users; demo data is for an empty database.")
     demo.load()
     db.session.commit()
-    click.echo("Demo data loaded.")
-    _print_demo_logins()
+    click.echo(
+        f"Demo data loaded: {len(demo.ORGANISATIONS)} organisations and "
+        f"{len(demo.DEMO_LOGINS)} logins (see `flask --app wsgi crm demo-logins`)."
+    )
 
 
 @crm_cli.command("demo-logins")

@@ -55,8 +55,10 @@ def test_seed_demo_loads_partners_and_logins_once(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["crm", "seed-demo", "--if-empty"])
     assert first.exit_code == 0, first.output
+    logins = runner.invoke(args=["crm", "demo-logins"])
+    assert f"password for each: {DEMO_PASSWORD}" in logins.output
     for login in DEMO_LOGINS:
-        assert login["email"] in first.output
+        assert login["email"] in logins.output
     with app.app_context():
         organisations = db.session.scalar(select(func.count()).select_from(Organisation))
         contacts = db.session.scalar(select(func.count()).select_from(Contact))
