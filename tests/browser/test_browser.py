@@ -1,0 +1,300 @@
+"""The app in a real browser: signing in and out, the organisations search
+with and without JavaScript, a form with a mistake, a partner's limits and an
+expired session met by htmx. Every page looked at is checked with axe."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import delete
+
+from crm.auth.models import UserSession
+from crm.extensions import db
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def visit(page, axe, url: str, status: int = 200):
+    response = page.goto(url)
+    assert response is not None and response.status == status, (
+        f"{url} answered {response.status if response else 'nothing'}, expected {status}"
+    )
+    axe(page)
+    return response
+
+
+def sign_in(page, axe, live_server, email: str, password: str = PASSWORD, path: str = "/login"):
+    visit(page, axe, live_server + path)
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def result_names(page):
+    return page.locator("#results tbody tr td:first-child a")
+
+
+def wait_for_htmx(page):
+    """Until no htmx request is in flight and the swapped content has settled."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, .htmx-added')"
+    )
+
+
+def expect_one_page_shell(page):
+    """A fragment swapped into #results must not bring a second page with it."""
+    expect(page.locator("header.govuk-template__header")).to_have_count(1)
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.locator("#results #results")).to_have_count(0)
+
+
+# --- signing in and out ---------------------------------------------------------------
+
+
+def test_staff_signs_in_through_the_form(app, make, live_server, page, axe):
+    make.user("staff", email="staff@example.org", name="Sam Staff")
+
+    sign_in(page, axe, live_server, "staff@example.org", "not the password")
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text("Enter a correct email address and password")
+    expect(page.locator("#email")).to_have_value("staff@example.org")
+    expect(page.locator("#password")).to_have_value("")
+    axe(page, "the login page with an error")
+
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(live_server + "/dashboard")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    expect(page.locator(".app-account__name")).to_have_text("Sam Staff")
+    axe(page, "the dashboard")
+
+
+def test_sign_out_from_the_header(app, make, live_server, page, axe):
+    make.user("staff", email="staff@example.org")
+    sign_in(page, axe, live_server, "staff@example.org")
+    expect(page).to_have_url(live_server + "/dashboard")
+
+    page.locator("header").get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(live_server + "/login")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You have signed out.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Partnership CRM")
+    axe(page, "the login page after signing out")
+
+    # Signed out for real: a page behind the login sends us back to it.
+    visit(page, axe, live_server + "/dashboard")
+    assert urlsplit(page.url).path == "/login"
+    assert query_of(page.url) == {"next": ["/dashboard"]}
+
+
+# --- searching organisations ------------------------------------------------------------
+
+
+def _organisations(make):
+    make.organisation(name="Bedfordshire Police", type="police", area="Bedfordshire")
+    make.organisation(name="Bedford Borough Council", type="local_council", area="Bedfordshire")
+    make.organisation(name="Luton Borough Council", type="local_council", area="Luton")
+    make.organisation(name="Thames Valley Police", type="police", area="Berkshire")
+
+
+def test_search_organisations_with_javascript(app, make, live_server, page, axe):
+    _organisations(make)
+    make.user("staff", email="staff@example.org")
+    sign_in(page, axe, live_server, "staff@example.org")
+    expect(page).to_have_url(live_server + "/dashboard")
+    visit(page, axe, live_server + "/organisations/")
+    expect(result_names(page)).to_have_count(4)
+    page.wait_for_function("() => window.htmx !== undefined")
+
+    page.evaluate("() => { window.__marker = 1 }")
+    with page.expect_response(
+        lambda r: urlsplit(r.url).path == "/organisations/" and r.request.headers.get("hx-request") == "true"
+        and "q=Bedford" in r.url
+    ) as answer:
+        page.locator("#q").press_sequentially("Bedford", delay=30)
+    assert answer.value.status == 200
+    expect(result_names(page)).to_have_text(["Bedford Borough Council", "Bedfordshire Police"])
+    expect(page.locator("#result-count")).to_have_text("2 organisations found")
+    expect(page).to_have_url(re.compile(r"/organisations/\?.*q=Bedford"))
+    assert query_of(page.url)["q"] == ["Bedford"]
+    assert page.evaluate("() => window.__marker") == 1, "the page reloaded instead of swapping #results"
+    expect_one_page_shell(page)
+    wait_for_htmx(page)
+    axe(page, "the organisations list after searching")
+
+    page.locator("#type").select_option("local_council")
+    expect(result_names(page)).to_have_text(["Bedford Borough Council"])
+    expect(page).to_have_url(re.compile(r"type=local_council"))
+    assert query_of(page.url) == {"q": ["Bedford"], "type": ["local_council"]}
+    wait_for_htmx(page)
+    axe(page, "the organisations list filtered by type")
+
+    page.locator("#q").fill("")
+    expect(result_names(page)).to_have_text(["Bedford Borough Council", "Luton Borough Council"])
+    assert query_of(page.url) == {"type": ["local_council"]}
+    assert page.evaluate("() => window.__marker") == 1
+    expect_one_page_shell(page)
+    wait_for_htmx(page)
+    axe(page, "the organisations list with the search cleared")
+
+    page.locator("#q").press_sequentially("nothing like this")
+    expect(page.locator("#result-count")).to_have_text("No organisations found")
+    expect(result_names(page)).to_have_count(0)
+    wait_for_htmx(page)
+    axe(page, "the organisations list with no results")
+
+    # Back: htmx keeps no history cache, so it loads the previous address as a
+    # whole page - which must be the page, not the bare #results fragment.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/organisations/\?q=&type=local_council$"))
+    expect(result_names(page)).to_have_text(["Bedford Borough Council", "Luton Borough Council"])
+    expect(page.locator("#type")).to_have_value("local_council")
+    expect_one_page_shell(page)
+    page.wait_for_load_state()
+    wait_for_htmx(page)
+    axe(page, "the organisations list after going back")
+
+
+def test_search_organisations_without_javascript(app, make, live_server, new_page, axe):
+    _organisations(make)
+    make.user("staff", email="staff@example.org")
+    page = new_page(java_script_enabled=False)
+    sign_in(page, axe, live_server, "staff@example.org")
+    expect(page).to_have_url(live_server + "/dashboard")
+    axe(page, "the dashboard without JavaScript")
+    visit(page, axe, live_server + "/organisations/")
+    expect(result_names(page)).to_have_count(4)
+
+    page.locator("#q").fill("borough")
+    page.locator("#type").select_option("local_council")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply filters").click()
+    assert urlsplit(page.url).path == "/organisations/"
+    assert query_of(page.url) == {"q": ["borough"], "type": ["local_council"]}
+    expect(result_names(page)).to_have_text(["Bedford Borough Council", "Luton Borough Council"])
+    expect(page.locator("#q")).to_have_value("borough")
+    expect(page.locator("#type")).to_have_value("local_council")
+    expect(page.get_by_role("link", name="Clear filters")).to_be_visible()
+    axe(page, "the filtered organisations list without JavaScript")
+
+    page.locator("#q").fill("Luton")
+    page.locator("#type").select_option("")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply filters").click()
+    assert query_of(page.url) == {"q": ["Luton"]}
+    expect(result_names(page)).to_have_text(["Luton Borough Council"])
+    axe(page, "the organisations list searched by area without JavaScript")
+
+
+# --- a form with a mistake ----------------------------------------------------------------
+
+
+def test_add_an_organisation_after_a_mistake(app, make, live_server, page, axe):
+    make.user("staff", email="staff@example.org")
+    sign_in(page, axe, live_server, "staff@example.org")
+    expect(page).to_have_url(live_server + "/dashboard")
+    visit(page, axe, live_server + "/organisations/new")
+
+    page.locator("#name").fill("Luton Foodbank")
+    page.locator("#area").fill("Luton")
+    page.get_by_role("button", name="Save organisation").click()
+
+    expect(page).to_have_title(re.compile(r"^Error: Add an organisation"))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_be_focused()  # GOV.UK Frontend moves focus to the summary
+    expect(page.locator("#type-error")).to_contain_text("Select the type of organisation")
+    expect(page.locator("#name")).to_have_value("Luton Foodbank")
+    expect(page.locator("#area")).to_have_value("Luton")
+    axe(page, "the organisation form with an error")
+
+    summary.get_by_role("link", name="Select the type of organisation").click()
+    expect(page.locator("#type")).to_be_focused()
+
+    page.locator("#type").select_option(label="Voluntary or community group")
+    page.get_by_role("button", name="Save organisation").click()
+    expect(page).to_have_url(re.compile(r"/organisations/\d+$"))
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text("Success")
+    expect(banner).to_contain_text("Luton Foodbank added.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Luton Foodbank")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Voluntary or community group")
+    axe(page, "the new organisation's page")
+
+
+# --- a partner's view ------------------------------------------------------------------------
+
+
+def test_partner_sees_only_their_own_organisation(app, make, live_server, page, axe, console):
+    own = make.organisation(name="Luton Foodbank", type="voluntary_community_group", area="Luton")
+    other = make.organisation(name="Bedfordshire Police", type="police", area="Bedfordshire")
+    make.contact(own, name="Pat Own")
+    make.contact(other, name="Olive Other")
+    make.user("partner", organisation=own, email="partner@example.org", name="Pat Partner")
+
+    sign_in(page, axe, live_server, "partner@example.org")
+    expect(page).to_have_url(live_server + "/dashboard")
+    expect(page.locator("main")).to_contain_text("You are signed in for Luton Foodbank")
+    expect(page.locator("body")).not_to_contain_text("Bedfordshire Police")
+
+    page.get_by_role("link", name="Your organisation").first.click()
+    expect(page).to_have_url(f"{live_server}/organisations/{own.id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Luton Foodbank")
+    expect(page.locator("#contacts")).to_contain_text("Pat Own")
+    expect(page.locator("body")).not_to_contain_text("Olive Other")
+    axe(page, "the partner's own organisation")
+
+    visit(page, axe, f"{live_server}/contacts/")
+    expect(page.locator("main")).to_contain_text("Pat Own")
+    expect(page.locator("main")).not_to_contain_text("Olive Other")
+
+    console.allow(r"status of 404")
+    visit(page, axe, f"{live_server}/organisations/{other.id}", status=404)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.locator("body")).not_to_contain_text("Bedfordshire Police")
+
+
+# --- an expired session meets htmx ----------------------------------------------------------
+
+
+def test_htmx_request_after_the_session_ended_goes_to_login(app, make, live_server, page, axe, console):
+    make.organisation(name="Bedfordshire Police", type="police", area="Bedfordshire")
+    make.organisation(name="Luton Borough Council", type="local_council", area="Luton")
+    make.user("staff", email="staff@example.org")
+    sign_in(page, axe, live_server, "staff@example.org")
+    expect(page).to_have_url(live_server + "/dashboard")
+    visit(page, axe, live_server + "/organisations/")
+    page.wait_for_function("() => window.htmx !== undefined")
+
+    with app.app_context():
+        db.session.execute(delete(UserSession))
+        db.session.commit()
+
+    console.allow(r"status of 401")
+    page.locator("#q").press_sequentially("Luton", delay=30)
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    assert query_of(page.url)["next"] == ["/organisations/?q=Luton&type="]
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Partnership CRM")
+    expect(page.locator("header")).not_to_contain_text("Sign out")
+    expect(page.locator("#results")).to_have_count(0)
+    axe(page, "the login page after the session ended")
+
+    # Signing in again goes back to the search that was interrupted.
+    page.locator("#email").fill("staff@example.org")
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/organisations/\?q=Luton"))
+    expect(result_names(page)).to_have_text(["Luton Borough Council"])
+    axe(page, "the organisations list after signing in again")
