@@ -127,6 +127,8 @@ def test_search_organisations_with_javascript(app, make, live_server, page, axe)
     assert answer.value.status == 200
     expect(result_names(page)).to_have_text(["Bedford Borough Council", "Bedfordshire Police"])
     expect(page.locator("#result-count")).to_have_text("2 organisations found")
+    # The live region that stays in the page announces the new count.
+    expect(page.locator("#search-status[role=status]")).to_have_text("2 organisations found")
     expect(page).to_have_url(re.compile(r"/organisations/\?.*q=Bedford"))
     assert query_of(page.url)["q"] == ["Bedford"]
     assert page.evaluate("() => window.__marker") == 1, "the page reloaded instead of swapping #results"
