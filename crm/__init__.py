@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crm import config as settings
 from crm.extensions import csrf, db, htmx, limiter, login_manager, migrate
@@ -27,6 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.settings_from_environment(app.instance_path))
     app.config.update(config or {})
     _check_production_settings(app)
+    if app.config["CRM_PROXY_HOPS"]:
+        hops = app.config["CRM_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _configure_templates(app)
@@ -99,7 +104,17 @@ def _init_extensions(app: Flask) -> None:
     def unauthorized():
         from flask import flash, redirect
 
-        login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+        from crm.auth.views import safe_next
+
+        # Come back to the page after signing in. A form post cannot be
+        # replayed, so after one, come back to the page the form was on.
+        if request.method == "GET":
+            back_to = request.full_path.rstrip("?")
+        else:
+            page = urlsplit(htmx.current_url or request.referrer or "")
+            same_site = page.netloc in ("", request.host)
+            back_to = safe_next(page.path + (f"?{page.query}" if page.query else "")) if same_site else None
+        login_url = url_for("auth.login", next=back_to)
         if htmx:
             # An htmx request cannot follow a redirect to a whole page; tell
             # htmx to send the browser there instead.
@@ -109,6 +124,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from crm.pagination import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     from crm.auth.views import bp as auth_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp

@@ -56,9 +56,19 @@ def settings_from_environment(instance_path: str) -> dict:
         "CRM_LOGIN_LIMIT_PER_ADDRESS": os.environ.get(
             "CRM_LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"
         ),
+        # Counted per account *and* address, so that someone who knows an
+        # address cannot lock its owner out by guessing from elsewhere ...
         "CRM_LOGIN_LIMIT_PER_ACCOUNT": os.environ.get(
             "CRM_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"
         ),
+        # ... and a looser limit per account from all addresses together,
+        # against guessing spread over many addresses.
+        "CRM_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE": os.environ.get(
+            "CRM_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE", "50 per hour"
+        ),
+        # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto,
+        # so that throttling sees the real address and HTTPS is recognised.
+        "CRM_PROXY_HOPS": _int("CRM_PROXY_HOPS", 0),
         "CRM_PAGE_SIZE": _int("CRM_PAGE_SIZE", 20),
         "CRM_AREA_NAME": os.environ.get("CRM_AREA_NAME", "Thames and Chiltern"),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 
 def strip(value):
@@ -44,7 +44,7 @@ def phone_field(limit: int) -> StringField:
 
 
 def email_field(label: str, limit: int, *, required_message: str | None = None) -> StringField:
-    presence = InputRequired(required_message) if required_message else Optional()
+    presence = DataRequired(required_message) if required_message else Optional()
     return StringField(
         label,
         widget=GovTextInput(),

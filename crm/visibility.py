@@ -56,6 +56,11 @@ def can_change_partners(user: User) -> bool:
     return user.role in (Role.ADMIN, Role.STAFF)
 
 
+def can_see_staff_notes(user: User) -> bool:
+    """Notes on organisations and contacts are the area's own, never a partner's."""
+    return user.role in (Role.ADMIN, Role.STAFF)
+
+
 def require_change_partners(user: User) -> None:
     if not can_change_partners(user):
         abort(403)

@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import InputRequired
+from wtforms.validators import DataRequired, InputRequired
 
 from crm.forms import max_length, strip
 
@@ -17,7 +17,7 @@ class LoginForm(FlaskForm):
         "Email address",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired("Enter your email address"), max_length(254, "Email address")],
+        validators=[DataRequired("Enter your email address"), max_length(254, "Email address")],
     )
     password = PasswordField(
         "Password",

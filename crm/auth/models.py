@@ -51,7 +51,12 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.disabled_at is None
+        """May sign in: not disabled, and a partner only while its organisation is active."""
+        if self.disabled_at is not None:
+            return False
+        if self.role == Role.PARTNER:
+            return self.organisation is not None and not self.organisation.is_archived
+        return True
 
     @property
     def is_partner(self) -> bool:

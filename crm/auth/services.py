@@ -104,7 +104,7 @@ def start_session(user: User) -> str:
 def user_for_session(token: str) -> User | None:
     """The user signed in with this token, if the session is live and the account active."""
     record = db.session.scalar(
-        select(UserSession).where(UserSession.token == token).options(joinedload(UserSession.user))
+        select(UserSession).where(UserSession.token == token).options(joinedload(UserSession.user).joinedload(User.organisation))
     )
     if record is None or record.expires_at <= utcnow():
         return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from crm.auth import services
 from crm.auth.forms import LoginForm
@@ -32,8 +32,16 @@ def _login_attempt_failed(response) -> bool:
     return request.method == "POST" and response.status_code != 302
 
 
-def _account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))[:254]
+def _account() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _account_and_address_key() -> str:
+    return f"login-account:{_account()}|{request.remote_addr}"
+
+
+def _account_anywhere_key() -> str:
+    return f"login-account-anywhere:{_account()}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,7 +52,13 @@ def _account_key() -> str:
 )
 @limiter.limit(
     lambda: current_app.config["CRM_LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
+    key_func=_account_and_address_key,
+    methods=["POST"],
+    deduct_when=_login_attempt_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["CRM_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE"],
+    key_func=_account_anywhere_key,
     methods=["POST"],
     deduct_when=_login_attempt_failed,
 )
@@ -68,11 +82,12 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
 def logout():
-    services.end_session(current_user.get_id())
-    db.session.commit()
-    logout_user()
+    # Already signed out (say, the session expired): the result is the same.
+    if current_user.is_authenticated:
+        services.end_session(current_user.get_id())
+        db.session.commit()
+        logout_user()
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from crm.contacts import models as m
 from crm.forms import email_field, max_length, notes_field, phone_field, strip
@@ -14,14 +14,14 @@ class ContactForm(FlaskForm):
         "Full name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired("Enter the contact's full name"), max_length(m.NAME_MAX, "Full name")],
+        validators=[DataRequired("Enter the contact's full name"), max_length(m.NAME_MAX, "Full name")],
     )
     organisation_id = SelectField(
         "Organisation",
         widget=GovSelect(),
         coerce=str,
         validate_choice=False,
-        validators=[InputRequired("Select the contact's organisation")],
+        validators=[DataRequired("Select the contact's organisation")],
     )
     job_title = StringField(
         "Job title (optional)",

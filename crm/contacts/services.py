@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_
+from sqlalchemy.orm import joinedload
 
+from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import like_pattern
 from crm.extensions import db
+from crm.organisations.models import Organisation
+from crm.visibility import visible_contacts
 
 SEARCH_MAX = 100
 
@@ -28,6 +32,23 @@ class ContactFilters:
     @property
     def active(self) -> bool:
         return bool(self.q or self.include_archived)
+
+
+def list_contacts(user: User, filters: ContactFilters) -> Select:
+    """The contacts list: what `user` may see, matching `filters`, with organisations loaded.
+
+    Contacts of an archived organisation count as archived here.
+    """
+    query = filter_contacts(visible_contacts(user), filters).options(joinedload(Contact.organisation))
+    if not filters.include_archived:
+        query = query.where(Contact.organisation.has(Organisation.archived_at.is_(None)))
+    return query
+
+
+def contacts_of(user: User, organisation: Organisation, filters: ContactFilters) -> list[Contact]:
+    """The contacts on an organisation's page (shown even when the organisation is archived)."""
+    query = visible_contacts(user).where(Contact.organisation_id == organisation.id)
+    return list(db.session.scalars(filter_contacts(query, filters)))
 
 
 def filter_contacts(query: Select, filters: ContactFilters) -> Select:

@@ -1,20 +1,20 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
 from crm.contacts import services
 from crm.contacts.forms import ContactForm
 from crm.extensions import db
 from crm.organisations.services import organisation_choices
+from crm.pagination import int_arg, paginate
 from crm.rendering import render_page
 from crm.visibility import (
     can_change_partners,
+    can_see_staff_notes,
     get_visible_contact,
     get_visible_organisation,
     require_change_partners,
-    visible_contacts,
 )
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -29,15 +29,7 @@ def signed_in_only():
 @bp.get("/")
 def index():
     filters = services.ContactFilters.from_args(request.args)
-    query = services.filter_contacts(visible_contacts(current_user), filters).options(
-        joinedload(services.Contact.organisation)
-    )
-    page = db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["CRM_PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(services.list_contacts(current_user, filters))
     return render_page(
         "contacts/list.html",
         block="results",
@@ -51,7 +43,7 @@ def index():
 def new():
     require_change_partners(current_user)
     form = ContactForm(organisation_choices=organisation_choices())
-    preselected = request.args.get("organisation_id", type=int)
+    preselected = int_arg("organisation_id")
     if request.method == "GET" and preselected:
         # Only an organisation the user can see may be preselected.
         form.organisation_id.data = str(get_visible_organisation(current_user, preselected).id)
@@ -63,15 +55,18 @@ def new():
     return render_page("contacts/form.html", form=form, contact=None)
 
 
-@bp.get("/<int:contact_id>")
+@bp.get("/<id:contact_id>")
 def detail(contact_id: int):
     contact = get_visible_contact(current_user, contact_id)
     return render_page(
-        "contacts/detail.html", contact=contact, can_change=can_change_partners(current_user)
+        "contacts/detail.html",
+        contact=contact,
+        can_change=can_change_partners(current_user),
+        can_see_notes=can_see_staff_notes(current_user),
     )
 
 
-@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:contact_id>/edit", methods=["GET", "POST"])
 def edit(contact_id: int):
     contact = get_visible_contact(current_user, contact_id)
     require_change_partners(current_user)
@@ -89,7 +84,7 @@ def edit(contact_id: int):
     return render_page("contacts/form.html", form=form, contact=contact)
 
 
-@bp.route("/<int:contact_id>/archive", methods=["GET", "POST"])
+@bp.route("/<id:contact_id>/archive", methods=["GET", "POST"])
 def archive(contact_id: int):
     contact = get_visible_contact(current_user, contact_id)
     require_change_partners(current_user)
@@ -101,7 +96,7 @@ def archive(contact_id: int):
     return render_page("contacts/archive.html", contact=contact)
 
 
-@bp.post("/<int:contact_id>/restore")
+@bp.post("/<id:contact_id>/restore")
 def restore(contact_id: int):
     contact = get_visible_contact(current_user, contact_id)
     require_change_partners(current_user)

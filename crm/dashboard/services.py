@@ -15,7 +15,10 @@ from crm.visibility import visible_contacts, visible_organisations
 def summary(user: User) -> dict:
     organisations = visible_organisations(user)
     active_organisations = organisations.where(Organisation.archived_at.is_(None))
-    active_contacts = visible_contacts(user).where(Contact.archived_at.is_(None))
+    active_contacts = visible_contacts(user).where(
+        Contact.archived_at.is_(None),
+        Contact.organisation.has(Organisation.archived_at.is_(None)),
+    )
     recent = db.session.scalars(
         active_organisations.order_by(Organisation.updated_at.desc(), Organisation.id.desc()).limit(5)
     ).all()

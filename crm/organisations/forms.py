@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from crm.forms import max_length, notes_field, phone_field, strip
 from crm.organisations import models as m
@@ -18,15 +18,24 @@ from crm.organisations import models as m
 TYPE_CHOICES = [(t.value, t.label) for t in m.OrganisationType]
 
 
+def with_scheme(value):
+    """People type www.example.org; links need https://. Added before the length check."""
+    value = strip(value)
+    if value and "://" not in value:
+        return f"https://{value}"
+    return value
+
+
 def website_address(form, field):
-    value = (field.data or "").strip()
-    if not value:
+    if not field.data:
         return
-    candidate = value if "://" in value else f"https://{value}"
-    parts = urlsplit(candidate)
-    if parts.scheme not in {"http", "https"} or "." not in (parts.hostname or ""):
+    try:
+        parts = urlsplit(field.data)
+        hostname = parts.hostname or ""
+    except ValueError:
+        hostname, parts = "", None
+    if parts is None or parts.scheme not in {"http", "https"} or "." not in hostname or " " in field.data:
         raise ValidationError("Enter a website address, like www.example.org.uk")
-    field.data = candidate
 
 
 class OrganisationForm(FlaskForm):
@@ -34,17 +43,17 @@ class OrganisationForm(FlaskForm):
         "Name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired("Enter the organisation's name"), max_length(m.NAME_MAX, "Name")],
+        validators=[DataRequired("Enter the organisation's name"), max_length(m.NAME_MAX, "Name")],
     )
     type = SelectField(
         "Type",
         widget=GovSelect(),
         choices=[("", "Select a type")] + TYPE_CHOICES,
-        validators=[InputRequired("Select the type of organisation")],
+        validators=[DataRequired("Select the type of organisation")],
         validate_choice=False,
     )
     area = StringField(
-        "Area",
+        "Area (optional)",
         widget=GovTextInput(),
         description="The county, district or force area it covers, like Bedfordshire",
         filters=[strip],
@@ -59,7 +68,7 @@ class OrganisationForm(FlaskForm):
     website = StringField(
         "Website (optional)",
         widget=GovTextInput(),
-        filters=[strip],
+        filters=[with_scheme],
         validators=[max_length(m.WEBSITE_MAX, "Website"), website_address],
     )
     phone = phone_field(m.PHONE_MAX)

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 
+from crm.auth.models import User
+from crm.contacts.models import Contact
 from crm.database import like_pattern
 from crm.extensions import db
 from crm.organisations.models import Organisation, OrganisationType
+from crm.visibility import visible_contacts, visible_organisations
 
 SEARCH_MAX = 100
 
@@ -39,6 +42,10 @@ class OrganisationFilters:
         return bool(self.q or self.type or self.include_archived)
 
 
+def list_organisations(user: User, filters: OrganisationFilters) -> Select:
+    return filter_organisations(visible_organisations(user), filters)
+
+
 def filter_organisations(query: Select, filters: OrganisationFilters) -> Select:
     if filters.q:
         pattern = like_pattern(filters.q)
@@ -55,18 +62,28 @@ def filter_organisations(query: Select, filters: OrganisationFilters) -> Select:
     return query.order_by(func.lower(Organisation.name))
 
 
-def contact_counts(organisation_ids: list[int]) -> dict[int, int]:
-    """Active contacts per organisation, in one query for a whole page."""
-    from crm.contacts.models import Contact
-
+def contact_counts(user: User, organisation_ids: list[int]) -> dict[int, int]:
+    """Active contacts per organisation that `user` may see, in one query for a whole page."""
     if not organisation_ids:
         return {}
-    rows = db.session.execute(
-        select(Contact.organisation_id, func.count())
+    contacts = (
+        visible_contacts(user)
         .where(Contact.organisation_id.in_(organisation_ids), Contact.archived_at.is_(None))
-        .group_by(Contact.organisation_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(contacts.c.organisation_id, func.count()).group_by(contacts.c.organisation_id)
     )
     return dict(rows.all())
+
+
+def partner_user_count(organisation: Organisation) -> int:
+    """Partner logins that belong to `organisation` and still work."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.organisation_id == organisation.id, User.disabled_at.is_(None))
+    )
 
 
 def name_taken(name: str, *, exclude_id: int | None = None) -> bool:

@@ -1,21 +1,20 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from crm.contacts.models import Contact
-from crm.contacts.services import ContactFilters, filter_contacts
+from crm.contacts.services import ContactFilters, contacts_of
 from crm.extensions import db
 from crm.organisations import services
 from crm.organisations.forms import TYPE_CHOICES, OrganisationForm
+from crm.pagination import paginate
 from crm.rendering import render_page
 from crm.visibility import (
     can_change_partners,
+    can_see_staff_notes,
     get_visible_organisation,
     require_change_partners,
-    visible_contacts,
-    visible_organisations,
 )
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -45,14 +44,8 @@ def _validate(form: OrganisationForm, organisation_id: int | None = None) -> boo
 @bp.get("/")
 def index():
     filters = services.OrganisationFilters.from_args(request.args)
-    query = services.filter_organisations(visible_organisations(current_user), filters)
-    page = db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["CRM_PAGE_SIZE"],
-        error_out=False,
-    )
-    counts = services.contact_counts([o.id for o in page.items])
+    page = paginate(services.list_organisations(current_user, filters))
+    counts = services.contact_counts(current_user, [o.id for o in page.items])
     return render_page(
         "organisations/list.html",
         block="results",
@@ -82,16 +75,11 @@ def new():
     return render_page("organisations/form.html", form=form, organisation=None)
 
 
-@bp.get("/<int:organisation_id>")
+@bp.get("/<id:organisation_id>")
 def detail(organisation_id: int):
     organisation = get_visible_organisation(current_user, organisation_id)
     filters = ContactFilters.from_args(request.args)
-    contacts = db.session.scalars(
-        filter_contacts(
-            visible_contacts(current_user).where(Contact.organisation_id == organisation.id),
-            filters,
-        )
-    ).all()
+    contacts = contacts_of(current_user, organisation, filters)
     return render_page(
         "organisations/detail.html",
         block="contacts",
@@ -99,10 +87,11 @@ def detail(organisation_id: int):
         contacts=contacts,
         filters=filters,
         can_change=can_change_partners(current_user),
+        can_see_notes=can_see_staff_notes(current_user),
     )
 
 
-@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:organisation_id>/edit", methods=["GET", "POST"])
 def edit(organisation_id: int):
     organisation = get_visible_organisation(current_user, organisation_id)
     require_change_partners(current_user)
@@ -122,7 +111,7 @@ def edit(organisation_id: int):
     return render_page("organisations/form.html", form=form, organisation=organisation)
 
 
-@bp.route("/<int:organisation_id>/archive", methods=["GET", "POST"])
+@bp.route("/<id:organisation_id>/archive", methods=["GET", "POST"])
 def archive(organisation_id: int):
     organisation = get_visible_organisation(current_user, organisation_id)
     require_change_partners(current_user)
@@ -131,10 +120,14 @@ def archive(organisation_id: int):
         db.session.commit()
         flash(f"{organisation.name} archived. Its records are kept.", "success")
         return redirect(url_for("organisations.detail", organisation_id=organisation.id))
-    return render_page("organisations/archive.html", organisation=organisation)
+    return render_page(
+        "organisations/archive.html",
+        organisation=organisation,
+        partner_users=services.partner_user_count(organisation),
+    )
 
 
-@bp.post("/<int:organisation_id>/restore")
+@bp.post("/<id:organisation_id>/restore")
 def restore(organisation_id: int):
     organisation = get_visible_organisation(current_user, organisation_id)
     require_change_partners(current_user)

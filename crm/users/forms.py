@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from crm.auth.models import Role
 from crm.auth.services import PASSWORD_MAX, PASSWORD_MIN
@@ -32,13 +32,14 @@ class UserDetailsForm(FlaskForm):
         "Full name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired("Enter the person's full name"), max_length(120, "Full name")],
+        validators=[DataRequired("Enter the person's full name"), max_length(120, "Full name")],
     )
     role = RadioField(
         "Role",
         widget=GovRadioInput(),
         choices=ROLE_CHOICES,
-        validators=[InputRequired("Select a role")],
+        validators=[DataRequired("Select a role")],
+        validate_choice=False,  # checked below, with a message in the GOV.UK style
     )
     organisation_id = SelectField(
         "Organisation",
@@ -53,6 +54,10 @@ class UserDetailsForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.organisation_id.choices = [("", "Select an organisation")] + organisation_choices
         self._organisation_ids = {value for value, _ in organisation_choices}
+
+    def validate_role(self, field):
+        if field.data not in {value for value, _ in ROLE_CHOICES}:
+            raise ValidationError("Select a role")
 
     def validate_organisation_id(self, field):
         if self.role.data == Role.PARTNER.value:
@@ -81,6 +86,3 @@ class NewUserForm(UserDetailsForm):
         ],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
-
-    # Field order on the page: who they are, then how they sign in, then what they may do.
-    field_order = ("name", "email", "password", "role", "organisation_id")

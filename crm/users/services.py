@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
@@ -10,9 +11,13 @@ from crm.database import utcnow
 from crm.extensions import db
 
 
-def list_users(page: int, per_page: int):
-    query = select(User).order_by(User.disabled_at.is_not(None), User.name)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+def users_query():
+    """Every user, active ones first, with their organisations in the same query."""
+    return (
+        select(User)
+        .options(joinedload(User.organisation))
+        .order_by(User.disabled_at.is_not(None), User.name, User.id)
+    )
 
 
 def email_taken(email: str) -> bool:

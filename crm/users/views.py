@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.organisations.services import organisation_choices
+from crm.pagination import paginate
 from crm.rendering import render_page
 from crm.users import services
 from crm.users.forms import ROLE_HINTS, NewUserForm, UserDetailsForm
@@ -30,8 +31,7 @@ def _get_user(user_id: int) -> User:
 
 @bp.get("/")
 def index():
-    page = request.args.get("page", 1, type=int)
-    users = services.list_users(page, current_app.config["CRM_PAGE_SIZE"])
+    users = paginate(services.users_query())
     return render_page("users/list.html", users=users)
 
 
@@ -55,7 +55,7 @@ def new():
     return render_page("users/form.html", form=form, user=None, role_hints=ROLE_HINTS)
 
 
-@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:user_id>/edit", methods=["GET", "POST"])
 def edit(user_id: int):
     user = _get_user(user_id)
     form = UserDetailsForm(
@@ -79,7 +79,7 @@ def edit(user_id: int):
     return render_page("users/form.html", form=form, user=user, role_hints=ROLE_HINTS)
 
 
-@bp.post("/<int:user_id>/disable")
+@bp.post("/<id:user_id>/disable")
 def disable(user_id: int):
     user = _get_user(user_id)
     if user.id == current_user.id:
@@ -91,7 +91,7 @@ def disable(user_id: int):
     return redirect(url_for("users.index"))
 
 
-@bp.post("/<int:user_id>/enable")
+@bp.post("/<id:user_id>/enable")
 def enable(user_id: int):
     user = _get_user(user_id)
     services.enable_user(user)

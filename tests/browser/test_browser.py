@@ -157,16 +157,19 @@ def test_search_organisations_with_javascript(app, make, live_server, page, axe)
     wait_for_htmx(page)
     axe(page, "the organisations list with no results")
 
-    # Back: htmx keeps no history cache, so it loads the previous address as a
-    # whole page - which must be the page, not the bare #results fragment.
+    # Typing replaces the address instead of adding to the history, so Back
+    # leaves the list in one step; Forward loads the latest search as a whole
+    # page (htmx keeps no history cache), never the bare #results fragment.
     page.go_back()
-    expect(page).to_have_url(re.compile(r"/organisations/\?q=&type=local_council$"))
-    expect(result_names(page)).to_have_text(["Bedford Borough Council", "Luton Borough Council"])
+    expect(page).to_have_url(live_server + "/dashboard")
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"/organisations/\?q=nothing(%20|\+)like(%20|\+)this&type=local_council$"))
+    expect(page.locator("#result-count")).to_have_text("No organisations found")
     expect(page.locator("#type")).to_have_value("local_council")
     expect_one_page_shell(page)
     page.wait_for_load_state()
     wait_for_htmx(page)
-    axe(page, "the organisations list after going back")
+    axe(page, "the organisations list after going back and forward")
 
 
 def test_search_organisations_without_javascript(app, make, live_server, new_page, axe):

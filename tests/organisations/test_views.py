@@ -196,3 +196,27 @@ def test_a_duplicate_that_slips_past_the_check_is_caught_by_the_database(staff, 
     response = staff.post("/organisations/new", {**VALID, "name": "THAMES VALLEY POLICE"})
     assert response.status_code == 200
     assert "An organisation with this name already exists" in _page(response)
+
+
+def test_archiving_an_organisation_stops_its_partner_logins_and_hides_its_contacts(app, client, staff, make):
+    from tests.conftest import AuthActions
+
+    police = make.organisation(name="Bedfordshire Police")
+    make.contact(police, name="Sana Mirza")
+    make.user("partner", organisation=police, email="partner@example.org")
+    partner = app.test_client()
+    assert AuthActions(partner).login("partner@example.org").status_code == 302
+
+    confirm = _page(client.get(f"/organisations/{police.id}/archive"))
+    assert "Its 1 partner login will stop working until you restore it." in confirm
+    staff.post(f"/organisations/{police.id}/archive", follow_redirects=True)
+
+    assert partner.get("/dashboard").status_code == 302, "the open session ends"
+    assert AuthActions(partner).login("partner@example.org").status_code == 200
+    assert "Sana Mirza" not in _page(client.get("/contacts/"))
+    assert "Sana Mirza" in _page(client.get("/contacts/?archived=include"))
+    assert "Sana Mirza" in _page(client.get(f"/organisations/{police.id}")), "still on the archived organisation's page"
+
+    staff.post(f"/organisations/{police.id}/restore", follow_redirects=True)
+    assert AuthActions(partner).login("partner@example.org").status_code == 302
+    assert "Sana Mirza" in _page(client.get("/contacts/"))

@@ -69,7 +69,7 @@ def test_new_user_mistakes(admin, make):
     ))
     assert "Enter the person&#39;s full name" in page
     assert "Password must be 12 characters or more" in page
-    assert "Not a valid choice" in page or "Select a role" in page
+    assert "Select a role" in page
     page = _page(admin.post(
         "/admin/users/new",
         {"name": "Dup", "email": "TAKEN@example.org", "password": "a long temporary pass", "role": "staff"},
