@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from crm.auth.models import UserSession
 from crm.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, AuthActions
 
 
 def _page(response) -> str:
@@ -159,13 +159,16 @@ def test_session_cookie_is_secure_over_https(app, make):
         app.config["SESSION_COOKIE_SECURE"] = False
 
 
-def test_signing_in_gives_a_new_session_cookie(client, auth, make):
-    """A cookie planted before sign-in is not the one that carries the login."""
+def test_signing_in_starts_a_fresh_session(client, auth, make):
+    """Nothing put in the session before sign-in survives it (no session fixation)."""
     make.user("staff", email="sam@example.org")
     client.get("/login")
-    before = client.get_cookie("crm_session").value
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
     auth.login("sam@example.org")
-    assert client.get_cookie("crm_session").value != before
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert "_user_id" in session
 
 
 def test_expired_session_record_signs_out(app, client, auth, make):
@@ -181,3 +184,51 @@ def test_expired_session_record_signs_out(app, client, auth, make):
         db.session.execute(update(UserSession).values(expires_at=utcnow() - timedelta(minutes=1)))
         db.session.commit()
     assert client.get("/dashboard").status_code == 302
+
+
+def test_guessing_from_elsewhere_does_not_lock_the_owner_out(client, auth, make):
+    make.user("staff", email="sam@example.org")
+    token = auth.csrf_token()
+    attacker = {"REMOTE_ADDR": "203.0.113.9"}
+    for _ in range(6):
+        client.post("/login", data={"email": "sam@example.org", "password": "guess", "csrf_token": token},
+                    environ_base=attacker)
+    blocked = client.post("/login", data={"email": "sam@example.org", "password": PASSWORD, "csrf_token": token},
+                          environ_base=attacker)
+    assert blocked.status_code == 429
+    assert auth.login("sam@example.org").status_code == 302, "the owner, from their own address, signs in"
+
+
+def test_behind_a_proxy_the_real_address_is_throttled(app, make):
+    from crm import create_app
+
+    make.user("staff", email="sam@example.org")
+    proxied = create_app({**app.config, "CRM_PROXY_HOPS": 1})
+    client = proxied.test_client()
+    auth = AuthActions(client)
+    token = auth.csrf_token()
+    for attempt in range(20):
+        client.post("/login", data={"email": f"x{attempt}@example.org", "password": "guess", "csrf_token": token},
+                    headers={"X-Forwarded-For": "198.51.100.7"})
+    from_attacker = client.post("/login", data={"email": "sam@example.org", "password": PASSWORD, "csrf_token": token},
+                                headers={"X-Forwarded-For": "198.51.100.7"})
+    assert from_attacker.status_code == 429
+    # Everyone else comes through the same proxy but is not blocked.
+    assert auth.login("sam@example.org").status_code == 302
+
+
+def test_a_form_posted_after_the_session_ended_comes_back_to_its_page(app, client, auth, make):
+    organisation = make.organisation()
+    make.user("staff", email="sam@example.org")
+    auth.login("sam@example.org")
+    token = auth.csrf_token()
+    with app.app_context():
+        db.session.execute(UserSession.__table__.delete())
+        db.session.commit()
+    response = client.post(
+        f"/organisations/{organisation.id}/archive",
+        data={"csrf_token": token},
+        headers={"Referer": f"http://localhost/organisations/{organisation.id}/archive"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/login?next=/organisations/{organisation.id}/archive"

@@ -220,3 +220,35 @@ def test_archiving_an_organisation_stops_its_partner_logins_and_hides_its_contac
     staff.post(f"/organisations/{police.id}/restore", follow_redirects=True)
     assert AuthActions(partner).login("partner@example.org").status_code == 302
     assert "Sana Mirza" in _page(client.get("/contacts/"))
+
+
+def test_ids_and_pages_too_large_for_the_database_are_not_found(client, staff, make):
+    make.organisation(name="Only One")
+    for url in ("/organisations/99999999999999999999", "/organisations/2147483648", "/organisations/0",
+                "/organisations/99999999999999999999/edit", "/contacts/99999999999999999999"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/contacts/new?organisation_id=99999999999999999999").status_code == 200
+    huge_page = client.get("/organisations/?page=99999999999999999999")
+    assert huge_page.status_code == 200
+    assert "Only One" in _page(huge_page), "a page past the end shows the last page"
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, staff, make):
+    for number in range(23):
+        make.organisation(name=f"Council {number:02d}")
+    page = _page(client.get("/organisations/?page=5"))
+    assert "23 organisations found, showing 21 to 23" in page
+    assert _names_in_results(page) == ["Council 20", "Council 21", "Council 22"]
+
+
+def test_a_long_bare_website_is_checked_after_https_is_added(app, staff):
+    domain = "a" * 286 + ".org.uk"  # 293 characters: 301 with https://
+    page = _page(staff.post("/organisations/new", {**VALID, "website": domain}))
+    assert "Website must be 300 characters or fewer" in page
+    with app.app_context():
+        assert db.session.scalar(select(Organisation)) is None
+
+
+def test_a_name_of_spaces_is_no_name(app, staff):
+    page = _page(staff.post("/organisations/new", {**VALID, "name": "    "}))
+    assert "Enter the organisation&#39;s name" in page
