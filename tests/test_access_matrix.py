@@ -166,9 +166,11 @@ class World:
     def ids(self, target: str | None) -> dict:
         ids = {"own_org": self.own_org.id, "other_org": self.other_org.id}
         if target == "own":
-            ids.update(org=self.own_org.id, contact=self.own_contact.id, user=self.own_member.id)
+            ids.update(org=self.own_org.id, contact=self.own_contact.id, user=self.own_member.id,
+                       user_email=self.own_member.email)
         elif target == "other":
-            ids.update(org=self.other_org.id, contact=self.other_contact.id, user=self.other_member.id)
+            ids.update(org=self.other_org.id, contact=self.other_contact.id, user=self.other_member.id,
+                       user_email=self.other_member.email)
         return ids
 
 
@@ -312,7 +314,7 @@ ACTIONS = {
         done=lambda app, w, ids: _count(app, User, User.email == "new.user@example.org") == 1,
     ),
     "user_edit": Action(
-        {"name": "Renamed User", "role": "partner", "organisation_id": "{org}"},
+        {"name": "Renamed User", "email": "{user_email}", "role": "partner", "organisation_id": "{org}"},
         done=lambda app, w, ids: _user(app, ids["user"]).name == "Renamed User",
     ),
     "user_disable": Action(

@@ -9,7 +9,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from crm.auth.models import Role
 from crm.auth.services import PASSWORD_MAX, PASSWORD_MIN
@@ -73,16 +79,36 @@ class UserDetailsForm(FlaskForm):
         return None
 
 
-class NewUserForm(UserDetailsForm):
-    email = email_field("Email address", 254, required_message="Enter an email address")
-    password = PasswordField(
-        "Temporary password",
+def password_field(label: str, description: str, *, required: bool) -> PasswordField:
+    presence = InputRequired("Enter a temporary password") if required else Optional()
+    return PasswordField(
+        label,
         widget=GovPasswordInput(),
-        description=f"At least {PASSWORD_MIN} characters. Give it to the person in a separate message.",
+        description=description,
         validators=[
-            InputRequired("Enter a temporary password"),
+            presence,
             Length(min=PASSWORD_MIN, message=f"Password must be {PASSWORD_MIN} characters or more"),
             max_length(PASSWORD_MAX, "Password"),
         ],
     )
+
+
+class NewUserForm(UserDetailsForm):
+    email = email_field("Email address", 254, required_message="Enter an email address")
+    password = password_field(
+        "Temporary password",
+        f"At least {PASSWORD_MIN} characters. Give it to the person in a separate message; "
+        "they can change it once signed in.",
+        required=True,
+    )
     submit = SubmitField("Create user", widget=GovSubmitInput())
+
+
+class EditUserForm(UserDetailsForm):
+    email = email_field("Email address", 254, required_message="Enter an email address")
+    password = password_field(
+        "New temporary password (optional)",
+        "Only if they have forgotten theirs. Leave blank to keep the current password. "
+        "Setting one signs them out everywhere.",
+        required=False,
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
@@ -10,7 +11,7 @@ from crm.organisations.services import organisation_choices
 from crm.pagination import paginate
 from crm.rendering import render_page
 from crm.users import services
-from crm.users.forms import ROLE_HINTS, NewUserForm, UserDetailsForm
+from crm.users.forms import ROLE_HINTS, EditUserForm, NewUserForm
 from crm.visibility import require_admin
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -20,6 +21,16 @@ bp = Blueprint("users", __name__, url_prefix="/admin/users")
 @login_required
 def admins_only():
     require_admin(current_user)
+
+
+EMAIL_TAKEN = "A user with this email address already exists"
+
+
+def _email_is_free(form, user: User | None = None) -> bool:
+    if services.email_taken(form.email.data, exclude=user):
+        form.email.errors.append(EMAIL_TAKEN)
+        return False
+    return True
 
 
 def _get_user(user_id: int) -> User:
@@ -38,10 +49,8 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = NewUserForm(organisation_choices=organisation_choices())
-    if form.validate_on_submit():
-        if services.email_taken(form.email.data):
-            form.email.errors.append("A user with this email address already exists")
-        else:
+    if form.validate_on_submit() and _email_is_free(form):
+        try:
             user = auth_services.create_user(
                 email=form.email.data,
                 name=form.name.data,
@@ -50,6 +59,11 @@ def new():
                 organisation_id=form.chosen_organisation_id,
             )
             db.session.commit()
+        except IntegrityError:
+            # The same email added by someone else a moment ago.
+            db.session.rollback()
+            form.email.errors.append(EMAIL_TAKEN)
+        else:
             flash(f"User {user.name} created. They can now sign in.", "success")
             return redirect(url_for("users.index"))
     return render_page("users/form.html", form=form, user=None, role_hints=ROLE_HINTS)
@@ -58,22 +72,32 @@ def new():
 @bp.route("/<id:user_id>/edit", methods=["GET", "POST"])
 def edit(user_id: int):
     user = _get_user(user_id)
-    form = UserDetailsForm(
+    form = EditUserForm(
         obj=user if request.method == "GET" else None,
         organisation_choices=organisation_choices(include_id=user.organisation_id),
     )
     if request.method == "GET":
         form.role.data = user.role.value
         form.organisation_id.data = str(user.organisation_id or "")
-    if form.validate_on_submit():
-        role = Role(form.role.data)
-        if user.id == current_user.id and role != Role.ADMIN:
-            form.role.errors.append("You cannot remove your own admin role. Ask another admin.")
-        else:
+    if form.validate_on_submit() and _email_is_free(form, user):
+        try:
             services.update_user(
-                user, name=form.name.data, role=role, organisation_id=form.chosen_organisation_id
+                current_user,
+                user,
+                name=form.name.data,
+                email=form.email.data,
+                role=Role(form.role.data),
+                organisation_id=form.chosen_organisation_id,
+                new_password=form.password.data or None,
             )
             db.session.commit()
+        except services.ChangeRefused as refusal:
+            db.session.rollback()
+            form.role.errors.append(str(refusal))
+        except IntegrityError:
+            db.session.rollback()
+            form.email.errors.append(EMAIL_TAKEN)
+        else:
             flash(f"Changes to {user.name} saved.", "success")
             return redirect(url_for("users.index"))
     return render_page("users/form.html", form=form, user=user, role_hints=ROLE_HINTS)
@@ -82,10 +106,11 @@ def edit(user_id: int):
 @bp.post("/<id:user_id>/disable")
 def disable(user_id: int):
     user = _get_user(user_id)
-    if user.id == current_user.id:
-        flash("You cannot disable your own account.", "error")
+    try:
+        services.disable_user(current_user, user)
+    except services.ChangeRefused as refusal:
+        flash(str(refusal), "error")
         return redirect(url_for("users.index"))
-    services.disable_user(user)
     db.session.commit()
     flash(f"{user.name} can no longer sign in and has been signed out.", "success")
     return redirect(url_for("users.index"))

@@ -53,7 +53,8 @@ def test_disabled_account_cannot_sign_in(app, auth, make):
         from crm.auth.models import User
         from crm.users.services import disable_user
 
-        disable_user(db.session.get(User, user.id))
+        admin = db.session.get(User, make.user("admin").id)
+        disable_user(admin, db.session.get(User, user.id))
         db.session.commit()
     page = _page(auth.login("gone@example.org"))
     assert "Enter a correct email address and password" in page
@@ -132,7 +133,8 @@ def test_disabling_an_account_ends_its_open_sessions(app, client, auth, make):
         from crm.auth.models import User
         from crm.users.services import disable_user
 
-        disable_user(db.session.get(User, user.id))
+        admin = db.session.get(User, make.user("admin").id)
+        disable_user(admin, db.session.get(User, user.id))
         db.session.commit()
     assert client.get("/dashboard").status_code == 302
 

@@ -87,7 +87,7 @@ def test_changing_a_users_organisation_signs_them_out(app, admin, make):
     assert partner_client.get(f"/organisations/{first.id}").status_code == 200
     admin.post(
         f"/admin/users/{partner.id}/edit",
-        {"name": "Partner", "role": "partner", "organisation_id": str(second.id)},
+        {"name": "Partner", "email": "p@example.org", "role": "partner", "organisation_id": str(second.id)},
     )
     assert partner_client.get(f"/organisations/{first.id}").status_code == 302
     AuthActions(partner_client).login("p@example.org")
@@ -110,7 +110,7 @@ def test_disable_and_enable(app, admin, make):
 def test_admins_cannot_lock_themselves_out(app, admin):
     response = admin.post(f"/admin/users/{admin.user.id}/disable", follow_redirects=True)
     assert "You cannot disable your own account." in _page(response)
-    page = _page(admin.post(f"/admin/users/{admin.user.id}/edit", {"name": "Alex Morgan", "role": "staff"}))
+    page = _page(admin.post(f"/admin/users/{admin.user.id}/edit", {"name": "Alex Morgan", "email": "admin@example.org", "role": "staff"}))
     assert "You cannot remove your own admin role" in page
     with app.app_context():
         me = db.session.get(User, admin.user.id)
@@ -121,3 +121,43 @@ def test_password_is_stored_as_argon2id(app, make):
     user = make.user("staff", password=PASSWORD)
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
+
+
+def test_admin_corrects_an_email_and_sets_a_new_temporary_password(app, admin, make):
+    from tests.conftest import AuthActions
+
+    user = make.user("staff", email="typo@exmaple.org", name="Sam Patel")
+    signed_in = AuthActions(app.test_client())
+    signed_in.login("typo@exmaple.org")
+    form = admin.post(
+        f"/admin/users/{user.id}/edit",
+        {"name": "Sam Patel", "email": "sam@example.org", "role": "staff", "password": "a new temporary one"},
+    )
+    assert form.status_code == 302
+    assert signed_in._client.get("/dashboard").status_code == 302, "a new password signs them out"
+    fresh = AuthActions(app.test_client())
+    assert fresh.login("typo@exmaple.org", "a new temporary one").status_code == 200
+    assert fresh.login("sam@example.org", PASSWORD).status_code == 200
+    assert fresh.login("sam@example.org", "a new temporary one").status_code == 302
+
+
+def test_an_email_in_use_by_someone_else_is_refused_on_edit(admin, make):
+    make.user("staff", email="taken@example.org")
+    user = make.user("staff", email="mine@example.org", name="Me")
+    page = _page(admin.post(f"/admin/users/{user.id}/edit", {"name": "Me", "email": "Taken@example.org", "role": "staff"}))
+    assert "A user with this email address already exists" in page
+    unchanged = admin.post(f"/admin/users/{user.id}/edit", {"name": "Me", "email": "mine@example.org", "role": "staff"})
+    assert unchanged.status_code == 302, "keeping your own email is fine"
+
+
+def test_users_list_queries_do_not_grow_with_rows(client, admin, make, count_queries):
+    def queries():
+        with count_queries() as counter:
+            assert client.get("/admin/users/").status_code == 200
+        return counter.count
+
+    make.user("partner", organisation=make.organisation())
+    few = queries()
+    for _ in range(6):
+        make.user("partner", organisation=make.organisation())
+    assert queries() == few
