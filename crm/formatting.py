@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -25,6 +26,12 @@ def datetime_short(value: datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+def mailto(address: str) -> str:
+    """A mailto: link to exactly this address: ?, & and the like cannot add headers or recipients."""
+    return "mailto:" + quote(address, safe="@")
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(date_short)
     app.add_template_filter(datetime_short)
+    app.add_template_filter(mailto)

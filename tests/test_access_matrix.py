@@ -81,6 +81,8 @@ MATRIX = [
     # Signing out when already signed out is not an error: it ends in the same place.
     ("POST", "/logout", None, (To("/login"), To("/login"), To("/login"), To("/login"), To("/login")), "logout"),
     ("GET", "/dashboard", None, (LOGIN, 200, 200, 200, 200), None),
+    ("GET", "/account/password", None, (LOGIN, 200, 200, 200, 200), None),
+    ("POST", "/account/password", None, (LOGIN, 200, 200, 200, 200), "password_wrong_current"),
     # organisations
     ("GET", "/organisations/", None, (LOGIN, 200, 200, 200, 200), None),
     ("GET", "/organisations/new", None, (LOGIN, 403, 403, 200, 200), None),
@@ -268,7 +270,12 @@ ACTIONS = {
         {"email": "nobody@example.org", "password": "not the right password"},
         done=lambda app, w, ids: False,
     ),
-    "logout": Action({}, done=None),  # checked separately: the session has ended
+    "logout": Action({}, done=None),
+    # A wrong current password: the form comes back with an error and nothing changes.
+    "password_wrong_current": Action(
+        {"current_password": "not it", "new_password": "a brand new password", "confirm_password": "a brand new password"},
+        done=None,
+    ),  # checked separately: the session has ended
     "org_new": Action(
         {"name": "Brand New Org", "type": "police", "area": "Kent"},
         done=lambda app, w, ids: _count(app, Organisation, Organisation.name == "Brand New Org") == 1,

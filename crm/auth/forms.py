@@ -7,8 +7,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+from crm.auth.services import PASSWORD_MAX, PASSWORD_MIN
 from crm.forms import max_length, strip
 
 
@@ -25,3 +26,30 @@ class LoginForm(FlaskForm):
         validators=[InputRequired("Enter your password"), max_length(128, "Password")],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password"), max_length(128, "Password")],
+    )
+    new_password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description=f"At least {PASSWORD_MIN} characters. A few unrelated words make a strong one.",
+        validators=[
+            InputRequired("Enter a new password"),
+            Length(min=PASSWORD_MIN, message=f"Password must be {PASSWORD_MIN} characters or more"),
+            max_length(PASSWORD_MAX, "Password"),
+        ],
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Enter the new password again"),
+            EqualTo("new_password", "The passwords do not match"),
+        ],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())

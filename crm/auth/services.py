@@ -97,6 +97,10 @@ def start_session(user: User) -> str:
     )
     user.last_login_at = now
     user.session_token = token
+    # Tidy as we go: this user's sessions that have run out are of no use.
+    db.session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now)
+    )
     db.session.flush()
     return token
 
@@ -113,6 +117,20 @@ def user_for_session(token: str) -> User | None:
         return None
     user.session_token = token
     return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> bool:
+    """Change `user`'s password if `current_password` is right, and sign out their other sessions."""
+    if not password_matches(user.password_hash, current_password):
+        return False
+    user.password_hash = hash_password(new_password)
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.token != user.session_token
+        )
+    )
+    db.session.flush()
+    return True
 
 
 def end_session(token: str | None) -> None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.auth import services
-from crm.auth.forms import LoginForm
+from crm.auth.forms import ChangePasswordForm, LoginForm
 from crm.extensions import db, limiter
 from crm.rendering import render_page
 
@@ -91,3 +91,16 @@ def logout():
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if services.change_password(current_user, form.current_password.data, form.new_password.data):
+            db.session.commit()
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("dashboard.index"))
+        form.current_password.errors.append("Your current password is not right")
+    return render_page("auth/change_password.html", form=form)

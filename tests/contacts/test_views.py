@@ -88,3 +88,10 @@ def test_contacts_list_queries_do_not_grow_with_rows(client, staff, make, count_
     for number in range(10):
         make.contact(make.organisation(name=f"Org {number}"))
     assert queries() == few
+
+
+def test_an_email_cannot_add_recipients_to_the_mail_link(client, staff, make):
+    contact = make.contact(make.organisation(), name="Odd Address", email="x?cc=someone@example.org")
+    page = _page(client.get(f"/contacts/{contact.id}"))
+    assert 'href="mailto:x%3Fcc%3Dsomeone@example.org"' in page
+    assert 'href="mailto:x?cc=' not in page
