@@ -48,7 +48,7 @@ class UserDetailsForm(FlaskForm):
         validate_choice=False,  # checked below, with a message in the GOV.UK style
     )
     organisation_id = SelectField(
-        "Organisation",
+        "Organisation (partner users only)",
         widget=GovSelect(),
         coerce=str,
         description="The partner organisation whose records this user may see",
