@@ -60,6 +60,9 @@ def main():
         page = context.new_page()
         sign_in(page, "police.partner@example.org")
         page.screenshot(path=OUT / "dashboard-partner.png", full_page=True)
+        page.goto(f"{BASE}/account/password")
+        page.click("button:has-text('Change password')")
+        page.screenshot(path=OUT / "change-password-errors.png", full_page=True)
 
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
