@@ -42,7 +42,7 @@ def main():
 
         sign_in(page, "staff@example.org")
         page.screenshot(path=OUT / "dashboard-staff.png", full_page=True)
-        page.goto(f"{BASE}/organisations/?type=local_council")
+        page.goto(f"{BASE}/organisations/?type=local_council&sort=area")
         page.screenshot(path=OUT / "organisations-filtered.png", full_page=True)
         page.goto(f"{BASE}/organisations/")
         page.screenshot(path=OUT / "organisations.png", full_page=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from crm.auth.models import User
 from crm.contacts.models import Contact
@@ -23,6 +23,10 @@ class OrganisationFilters:
     q: str = ""
     type: OrganisationType | None = None
     include_archived: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+    SORTS = ("name", "type", "area")
 
     @classmethod
     def from_args(cls, args) -> "OrganisationFilters":
@@ -31,15 +35,40 @@ class OrganisationFilters:
             org_type = OrganisationType(raw_type) if raw_type else None
         except ValueError:
             org_type = None
+        sort = args.get("sort", "name")
         return cls(
             q=args.get("q", "").strip()[:SEARCH_MAX],
             type=org_type,
             include_archived=args.get("archived") == "include",
+            sort=sort if sort in cls.SORTS else "name",
+            descending=args.get("order") == "desc",
         )
 
     @property
     def active(self) -> bool:
         return bool(self.q or self.type or self.include_archived)
+
+    def as_args(self, **changes) -> dict:
+        """The query-string arguments for this list, with `changes`; defaults left out."""
+        values = {
+            "q": self.q or None,
+            "type": self.type.value if self.type else None,
+            "archived": "include" if self.include_archived else None,
+            "sort": self.sort if self.sort != "name" else None,
+            "order": "desc" if self.descending else None,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value is not None}
+
+    def sort_args(self, column: str) -> dict:
+        """Arguments for a column heading: sort by it, or reverse it if already sorted by it."""
+        reverse = self.sort == column and not self.descending
+        return self.as_args(sort=column if column != "name" else None, order="desc" if reverse else None)
+
+    def aria_sort(self, column: str) -> str:
+        if self.sort != column:
+            return "none"
+        return "descending" if self.descending else "ascending"
 
 
 def list_organisations(user: User, filters: OrganisationFilters) -> Select:
@@ -59,7 +88,21 @@ def filter_organisations(query: Select, filters: OrganisationFilters) -> Select:
         query = query.where(Organisation.type == filters.type)
     if not filters.include_archived:
         query = query.where(Organisation.archived_at.is_(None))
-    return query.order_by(func.lower(Organisation.name))
+    return query.order_by(*_ordering(filters))
+
+
+def _ordering(filters: OrganisationFilters) -> list:
+    """Sort by the chosen column, then by name, then id, so pages never shuffle."""
+    by_type_label = case(
+        {t: t.label for t in OrganisationType}, value=Organisation.type, else_=""
+    )
+    column = {
+        "name": func.lower(Organisation.name),
+        "type": by_type_label,
+        "area": func.lower(Organisation.area),
+    }[filters.sort]
+    primary = column.desc() if filters.descending else column.asc()
+    return [primary, func.lower(Organisation.name), Organisation.id]
 
 
 def contact_counts(user: User, organisation_ids: list[int]) -> dict[int, int]:

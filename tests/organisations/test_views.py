@@ -252,3 +252,23 @@ def test_a_long_bare_website_is_checked_after_https_is_added(app, staff):
 def test_a_name_of_spaces_is_no_name(app, staff):
     page = _page(staff.post("/organisations/new", {**VALID, "name": "    "}))
     assert "Enter the organisation&#39;s name" in page
+
+
+def test_sort_by_a_column_and_keep_the_sort_across_pages_and_filters(client, staff, make):
+    make.organisation(name="Alpha", type="police", area="Oxfordshire")
+    make.organisation(name="Bravo", type="health", area="Bedfordshire")
+    make.organisation(name="Charlie", type="local_council", area="Berkshire")
+    assert _names_in_results(_page(client.get("/organisations/"))) == ["Alpha", "Bravo", "Charlie"]
+    by_area = _page(client.get("/organisations/?sort=area"))
+    assert _names_in_results(by_area) == ["Bravo", "Charlie", "Alpha"]
+    assert 'aria-sort="ascending"' in by_area
+    assert 'href="/organisations/?sort=area&amp;order=desc"' in by_area, "the heading reverses the sort"
+    assert '<input type="hidden" name="sort" value="area">' in by_area, "filtering keeps the sort"
+    assert _names_in_results(_page(client.get("/organisations/?sort=area&order=desc"))) == ["Alpha", "Charlie", "Bravo"]
+    # By type label as people read it: Health, Local council, Police.
+    assert _names_in_results(_page(client.get("/organisations/?sort=type"))) == ["Bravo", "Charlie", "Alpha"]
+    assert _names_in_results(_page(client.get("/organisations/?sort=nonsense"))) == ["Alpha", "Bravo", "Charlie"]
+    for number in range(20):
+        make.organisation(name=f"Zulu {number:02d}", area="Aaa")
+    page_two = _page(client.get("/organisations/?sort=area&order=desc&page=2"))
+    assert "sort=area&amp;order=desc" in page_two
