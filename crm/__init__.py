@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request, url_for
+from flask import Flask, Response, flash, redirect, request, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -102,9 +102,7 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import flash, redirect
-
-        from crm.auth.views import safe_next
+        from crm.auth.views import safe_next  # the auth area imports this package
 
         # Come back to the page after signing in. A form post cannot be
         # replayed, so after one, come back to the page the form was on.

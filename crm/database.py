@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from crm.extensions import db
 
 
 def utcnow() -> datetime:
@@ -58,6 +61,23 @@ class Archivable:
 
     def restore(self) -> None:
         self.archived_at = None
+
+
+def save_unique(change, field, message: str):
+    """Run `change` and commit; if a unique index refuses it, roll back and say so on `field`.
+
+    Forms check uniqueness first so that every problem shows at once; this
+    catches the same name or email added by someone else in between.
+    Returns what `change` returned, or None when it was refused.
+    """
+    try:
+        result = change()
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        field.errors.append(message)
+        return None
+    return result if result is not None else True
 
 
 def like_pattern(text: str) -> str:

@@ -166,6 +166,18 @@ def auth(client):
     return AuthActions(client)
 
 
+@pytest.fixture
+def staff(client, auth, make):
+    """`client` signed in as a member of staff; the fixture is its AuthActions."""
+    make.user("staff", email="staff@example.org")
+    auth.login("staff@example.org")
+    return auth
+
+
+def page_text(response) -> str:
+    return response.get_data(as_text=True)
+
+
 # --- factories --------------------------------------------------------------
 
 

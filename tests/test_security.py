@@ -7,22 +7,12 @@ import re
 import pytest
 
 from crm import ConfigurationError, create_app
+from tests.conftest import page_text
 
 
-def _page(response) -> str:
-    return response.get_data(as_text=True)
-
-
-@pytest.fixture
-def staff_client(client, auth, make):
-    make.user("staff", email="staff@example.org")
-    auth.login("staff@example.org")
-    return client
-
-
-def test_strict_content_security_policy_with_a_fresh_nonce(staff_client):
-    first = staff_client.get("/organisations/")
-    second = staff_client.get("/organisations/")
+def test_strict_content_security_policy_with_a_fresh_nonce(client, staff):
+    first = client.get("/organisations/")
+    second = client.get("/organisations/")
     policy = first.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy
     assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
@@ -30,7 +20,7 @@ def test_strict_content_security_policy_with_a_fresh_nonce(staff_client):
     assert "frame-ancestors 'none'" in policy
     nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
     assert nonce != re.search(r"'nonce-([^']+)'", second.headers["Content-Security-Policy"]).group(1)
-    html = _page(first)
+    html = page_text(first)
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert scripts, "the page loads its scripts"
     for tag in scripts:
@@ -40,15 +30,15 @@ def test_strict_content_security_policy_with_a_fresh_nonce(staff_client):
     assert not re.search(r'\sstyle="', html)
 
 
-def test_pages_are_not_cached_and_cannot_be_framed(staff_client):
-    response = staff_client.get("/dashboard")
+def test_pages_are_not_cached_and_cannot_be_framed(client, staff):
+    response = client.get("/dashboard")
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_htmx_is_configured_without_eval_or_injected_styles(client):
-    html = _page(client.get("/login"))
+    html = page_text(client.get("/login"))
     config = re.search(r"<meta name=\"htmx-config\" content='([^']+)'", html).group(1)
     assert '"allowEval":false' in config
     assert '"includeIndicatorStyles":false' in config
@@ -56,19 +46,19 @@ def test_htmx_is_configured_without_eval_or_injected_styles(client):
     assert '"historyCacheSize":0' in config
 
 
-def test_post_without_csrf_token_gets_a_clear_400(staff_client):
-    response = staff_client.post("/organisations/new", data={"name": "No token", "type": "police"})
+def test_post_without_csrf_token_gets_a_clear_400(client, staff):
+    response = client.post("/organisations/new", data={"name": "No token", "type": "police"})
     assert response.status_code == 400
-    page = _page(response)
+    page = page_text(response)
     assert "Your form could not be sent" in page
     assert "Nothing you sent has been saved" in page
 
 
-def test_htmx_post_needs_the_csrf_header(staff_client, auth):
-    without = staff_client.post("/logout", headers={"HX-Request": "true"})
+def test_htmx_post_needs_the_csrf_header(client, staff):
+    without = client.post("/logout", headers={"HX-Request": "true"})
     assert without.status_code == 400
-    token = auth.csrf_token()
-    with_header = staff_client.post("/logout", headers={"HX-Request": "true", "X-CSRFToken": token})
+    token = staff.csrf_token()
+    with_header = client.post("/logout", headers={"HX-Request": "true", "X-CSRFToken": token})
     assert with_header.status_code == 302
 
 
@@ -77,20 +67,20 @@ def test_login_form_needs_csrf_too(client):
     assert response.status_code == 400
 
 
-def test_friendly_404(staff_client):
-    response = staff_client.get("/organisations/999999")
+def test_friendly_404(client, staff):
+    response = client.get("/organisations/999999")
     assert response.status_code == 404
-    page = _page(response)
+    page = page_text(response)
     assert "Page not found" in page
     assert "Go to your dashboard" in page
 
 
-def test_htmx_error_answers_with_a_fragment_into_the_main_content(staff_client):
-    response = staff_client.get("/organisations/999999", headers={"HX-Request": "true"})
+def test_htmx_error_answers_with_a_fragment_into_the_main_content(client, staff):
+    response = client.get("/organisations/999999", headers={"HX-Request": "true"})
     assert response.status_code == 404
     assert response.headers["HX-Retarget"] == "#main-content"
     assert response.headers["HX-Reswap"] == "innerHTML"
-    page = _page(response)
+    page = page_text(response)
     assert "Page not found" in page
     assert "<html" not in page
 
@@ -101,30 +91,30 @@ def test_htmx_request_with_expired_login_is_sent_to_sign_in(client):
     assert response.headers["HX-Redirect"].startswith("/login?next=")
 
 
-def test_list_answers_htmx_with_a_fragment_and_varies_on_it(staff_client, make):
+def test_list_answers_htmx_with_a_fragment_and_varies_on_it(client, staff, make):
     make.organisation(name="Thames Valley Police")
-    full = staff_client.get("/organisations/?q=thames")
-    fragment = staff_client.get("/organisations/?q=thames", headers={"HX-Request": "true"})
-    restore = staff_client.get(
+    full = client.get("/organisations/?q=thames")
+    fragment = client.get("/organisations/?q=thames", headers={"HX-Request": "true"})
+    restore = client.get(
         "/organisations/?q=thames",
         headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
     )
     for response in (full, fragment, restore):
         assert "HX-Request" in response.headers["Vary"]
-        assert "Thames Valley Police" in _page(response)
-    assert "<html" in _page(full)
-    assert "<html" not in _page(fragment)
-    assert 'id="result-count"' in _page(fragment)
-    assert "<html" in _page(restore), "a history restore gets the whole page"
+        assert "Thames Valley Police" in page_text(response)
+    assert "<html" in page_text(full)
+    assert "<html" not in page_text(fragment)
+    assert 'id="result-count"' in page_text(fragment)
+    assert "<html" in page_text(restore), "a history restore gets the whole page"
 
 
-def test_too_large_a_request_is_refused_politely(staff_client, auth):
-    response = staff_client.post(
+def test_too_large_a_request_is_refused_politely(client, staff):
+    response = client.post(
         "/organisations/new",
-        data={"csrf_token": auth.csrf_token(), "notes": "x" * (1024 * 1024 + 10)},
+        data={"csrf_token": staff.csrf_token(), "notes": "x" * (1024 * 1024 + 10)},
     )
     assert response.status_code == 413
-    assert "What you sent is too large" in _page(response)
+    assert "What you sent is too large" in page_text(response)
 
 
 def test_unexpected_errors_get_a_friendly_500(tmp_path):
@@ -138,8 +128,8 @@ def test_unexpected_errors_get_a_friendly_500(tmp_path):
 
     response = app.test_client().get("/boom")
     assert response.status_code == 500
-    assert "Sorry, there is a problem with the service" in _page(response)
-    assert "RuntimeError" not in _page(response)
+    assert "Sorry, there is a problem with the service" in page_text(response)
+    assert "RuntimeError" not in page_text(response)
 
 
 def test_production_refuses_the_development_secret_key(monkeypatch, tmp_path):

@@ -34,15 +34,18 @@ class ContactFilters:
         return bool(self.q or self.include_archived)
 
 
-def list_contacts(user: User, filters: ContactFilters) -> Select:
-    """The contacts list: what `user` may see, matching `filters`, with organisations loaded.
+def active_contacts(query: Select) -> Select:
+    """Contacts in `query` that are neither archived nor at an archived organisation."""
+    return query.where(
+        Contact.archived_at.is_(None),
+        Contact.organisation.has(Organisation.archived_at.is_(None)),
+    )
 
-    Contacts of an archived organisation count as archived here.
-    """
+
+def list_contacts(user: User, filters: ContactFilters) -> Select:
+    """The contacts list: what `user` may see, matching `filters`, with organisations loaded."""
     query = filter_contacts(visible_contacts(user), filters).options(joinedload(Contact.organisation))
-    if not filters.include_archived:
-        query = query.where(Contact.organisation.has(Organisation.archived_at.is_(None)))
-    return query
+    return query if filters.include_archived else active_contacts(query)
 
 
 def contacts_of(user: User, organisation: Organisation, filters: ContactFilters) -> list[Contact]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from crm.auth.models import User
-from crm.contacts.models import Contact
+from crm.contacts.services import active_contacts
 from crm.extensions import db
 from crm.organisations.models import Organisation
 from crm.organisations.services import counts_by_type
@@ -15,10 +15,7 @@ from crm.visibility import visible_contacts, visible_organisations
 def summary(user: User) -> dict:
     organisations = visible_organisations(user)
     active_organisations = organisations.where(Organisation.archived_at.is_(None))
-    active_contacts = visible_contacts(user).where(
-        Contact.archived_at.is_(None),
-        Contact.organisation.has(Organisation.archived_at.is_(None)),
-    )
+    contacts = active_contacts(visible_contacts(user))
     recent = db.session.scalars(
         active_organisations.order_by(Organisation.updated_at.desc(), Organisation.id.desc()).limit(5)
     ).all()
@@ -27,7 +24,7 @@ def summary(user: User) -> dict:
             select(func.count()).select_from(active_organisations.subquery())
         ),
         "contact_count": db.session.scalar(
-            select(func.count()).select_from(active_contacts.subquery())
+            select(func.count()).select_from(contacts.subquery())
         ),
         "by_type": counts_by_type(organisations),
         "recent_organisations": recent,

@@ -185,5 +185,5 @@ def counts_by_type(query: Select) -> list[tuple[OrganisationType, int]]:
     rows = db.session.execute(
         select(subquery.c.type, func.count()).group_by(subquery.c.type)
     ).all()
-    counts = {OrganisationType(t) if not isinstance(t, OrganisationType) else t: n for t, n in rows}
+    counts = dict(rows)
     return [(t, counts[t]) for t in OrganisationType if counts.get(t)]

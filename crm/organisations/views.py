@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from crm.contacts.services import ContactFilters, contacts_of
+from crm.database import save_unique
 from crm.extensions import db
 from crm.organisations import services
 from crm.organisations.forms import TYPE_CHOICES, OrganisationForm
@@ -62,14 +62,10 @@ def new():
     require_change_partners(current_user)
     form = OrganisationForm()
     if _validate(form):
-        try:
-            organisation = services.create_organisation(form.data)
-            db.session.commit()
-        except IntegrityError:
-            # Someone added the same name between our check and our insert.
-            db.session.rollback()
-            form.name.errors.append(DUPLICATE_NAME)
-        else:
+        organisation = save_unique(
+            lambda: services.create_organisation(form.data), form.name, DUPLICATE_NAME
+        )
+        if organisation:
             flash(f"{organisation.name} added.", "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_page("organisations/form.html", form=form, organisation=None)
@@ -98,16 +94,11 @@ def edit(organisation_id: int):
     form = OrganisationForm(obj=organisation if request.method == "GET" else None)
     if request.method == "GET":
         form.type.data = organisation.type.value
-    if _validate(form, organisation_id=organisation.id):
-        try:
-            services.update_organisation(organisation, form.data)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            form.name.errors.append(DUPLICATE_NAME)
-        else:
-            flash("Changes saved.", "success")
-            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    if _validate(form, organisation_id=organisation.id) and save_unique(
+        lambda: services.update_organisation(organisation, form.data), form.name, DUPLICATE_NAME
+    ):
+        flash("Changes saved.", "success")
+        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_page("organisations/form.html", form=form, organisation=organisation)
 
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
+from crm.database import save_unique
 from crm.extensions import db
 from crm.organisations.services import organisation_choices
 from crm.pagination import paginate
@@ -50,20 +50,18 @@ def index():
 def new():
     form = NewUserForm(organisation_choices=organisation_choices())
     if form.validate_on_submit() and _email_is_free(form):
-        try:
-            user = auth_services.create_user(
+        user = save_unique(
+            lambda: auth_services.create_user(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
                 role=Role(form.role.data),
                 organisation_id=form.chosen_organisation_id,
-            )
-            db.session.commit()
-        except IntegrityError:
-            # The same email added by someone else a moment ago.
-            db.session.rollback()
-            form.email.errors.append(EMAIL_TAKEN)
-        else:
+            ),
+            form.email,
+            EMAIL_TAKEN,
+        )
+        if user:
             flash(f"User {user.name} created. They can now sign in.", "success")
             return redirect(url_for("users.index"))
     return render_page("users/form.html", form=form, user=None, role_hints=ROLE_HINTS)
@@ -81,25 +79,26 @@ def edit(user_id: int):
         form.organisation_id.data = str(user.organisation_id or "")
     if form.validate_on_submit() and _email_is_free(form, user):
         try:
-            services.update_user(
-                current_user,
-                user,
-                name=form.name.data,
-                email=form.email.data,
-                role=Role(form.role.data),
-                organisation_id=form.chosen_organisation_id,
-                new_password=form.password.data or None,
+            saved = save_unique(
+                lambda: services.update_user(
+                    current_user,
+                    user,
+                    name=form.name.data,
+                    email=form.email.data,
+                    role=Role(form.role.data),
+                    organisation_id=form.chosen_organisation_id,
+                    new_password=form.password.data or None,
+                ),
+                form.email,
+                EMAIL_TAKEN,
             )
-            db.session.commit()
         except services.ChangeRefused as refusal:
-            db.session.rollback()
+            # Refused before anything changed.
             form.role.errors.append(str(refusal))
-        except IntegrityError:
-            db.session.rollback()
-            form.email.errors.append(EMAIL_TAKEN)
         else:
-            flash(f"Changes to {user.name} saved.", "success")
-            return redirect(url_for("users.index"))
+            if saved:
+                flash(f"Changes to {user.name} saved.", "success")
+                return redirect(url_for("users.index"))
     return render_page("users/form.html", form=form, user=user, role_hints=ROLE_HINTS)
 
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import PASSWORD, AuthActions
-
-
-def _page(response) -> str:
-    return response.get_data(as_text=True)
+from tests.conftest import PASSWORD, AuthActions, page_text
 
 
 def test_change_your_password_and_other_sessions_end(app, client, auth, make):
@@ -20,7 +16,7 @@ def test_change_your_password_and_other_sessions_end(app, client, auth, make):
         {"current_password": PASSWORD, "new_password": "three unrelated words", "confirm_password": "three unrelated words"},
     )
     assert response.headers["Location"] == "/dashboard"
-    assert "Your password has been changed" in _page(client.get("/dashboard"))
+    assert "Your password has been changed" in page_text(client.get("/dashboard"))
     assert elsewhere._client.get("/dashboard").status_code == 302, "the other browser is signed out"
     fresh = AuthActions(app.test_client())
     assert fresh.login("p@example.org", PASSWORD).status_code == 200
@@ -30,12 +26,12 @@ def test_change_your_password_and_other_sessions_end(app, client, auth, make):
 def test_change_password_mistakes(client, auth, make):
     make.user("staff", email="s@example.org")
     auth.login("s@example.org")
-    page = _page(auth.post(
+    page = page_text(auth.post(
         "/account/password",
         {"current_password": "wrong", "new_password": "three unrelated words", "confirm_password": "three unrelated words"},
     ))
     assert "Your current password is not right" in page
-    page = _page(auth.post(
+    page = page_text(auth.post(
         "/account/password",
         {"current_password": PASSWORD, "new_password": "short", "confirm_password": "different"},
     ))

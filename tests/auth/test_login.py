@@ -6,11 +6,7 @@ from sqlalchemy import func, select
 
 from crm.auth.models import UserSession
 from crm.extensions import db
-from tests.conftest import PASSWORD, AuthActions
-
-
-def _page(response) -> str:
-    return response.get_data(as_text=True)
+from tests.conftest import PASSWORD, AuthActions, page_text
 
 
 def test_sign_in_lands_on_the_dashboard(client, auth, make):
@@ -19,7 +15,7 @@ def test_sign_in_lands_on_the_dashboard(client, auth, make):
     assert response.status_code == 302
     assert response.headers["Location"] == "/dashboard"
     page = client.get("/dashboard")
-    assert "Sam Patel" in _page(page)
+    assert "Sam Patel" in page_text(page)
 
 
 def test_email_is_matched_whatever_its_case_and_spaces(client, auth, make):
@@ -29,8 +25,8 @@ def test_email_is_matched_whatever_its_case_and_spaces(client, auth, make):
 
 def test_wrong_password_and_unknown_email_get_the_same_message(client, auth, make):
     make.user("staff", email="sam@example.org")
-    wrong_password = _page(auth.login("sam@example.org", "not the password"))
-    unknown_email = _page(auth.login("nobody@example.org", PASSWORD))
+    wrong_password = page_text(auth.login("sam@example.org", "not the password"))
+    unknown_email = page_text(auth.login("nobody@example.org", PASSWORD))
     for page in (wrong_password, unknown_email):
         assert "There is a problem" in page
         assert "Enter a correct email address and password" in page
@@ -41,7 +37,7 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, auth, mak
 
 
 def test_empty_form_names_each_missing_field(auth):
-    page = _page(auth.post("/login", {"email": "", "password": ""}))
+    page = page_text(auth.post("/login", {"email": "", "password": ""}))
     assert "Enter your email address" in page
     assert "Enter your password" in page
     assert 'href="#email"' in page and 'href="#password"' in page
@@ -56,7 +52,7 @@ def test_disabled_account_cannot_sign_in(app, auth, make):
         admin = db.session.get(User, make.user("admin").id)
         disable_user(admin, db.session.get(User, user.id))
         db.session.commit()
-    page = _page(auth.login("gone@example.org"))
+    page = page_text(auth.login("gone@example.org"))
     assert "Enter a correct email address and password" in page
 
 
@@ -90,7 +86,7 @@ def test_failed_attempts_on_one_account_are_throttled(auth, make):
         assert auth.login("sam@example.org", "wrong password").status_code == 200
     blocked = auth.login("sam@example.org", PASSWORD)
     assert blocked.status_code == 429
-    assert "Too many attempts" in _page(blocked)
+    assert "Too many attempts" in page_text(blocked)
     # Another account from the same address is not locked by it.
     make.user("staff", email="other@example.org")
     assert auth.login("other@example.org").status_code == 302
@@ -219,7 +215,7 @@ def test_behind_a_proxy_the_real_address_is_throttled(app, make):
     assert auth.login("sam@example.org").status_code == 302
 
 
-def test_a_form_posted_after_the_session_ended_comes_back_to_its_page(app, client, auth, make):
+def test_a_form_posted_after_the_session_ended_comes_back_to_itspage_text(app, client, auth, make):
     organisation = make.organisation()
     make.user("staff", email="sam@example.org")
     auth.login("sam@example.org")

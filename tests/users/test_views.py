@@ -7,11 +7,7 @@ from sqlalchemy import select
 
 from crm.auth.models import Role, User
 from crm.extensions import db
-from tests.conftest import PASSWORD
-
-
-def _page(response) -> str:
-    return response.get_data(as_text=True)
+from tests.conftest import PASSWORD, page_text
 
 
 @pytest.fixture
@@ -30,7 +26,7 @@ def test_admin_creates_a_partner_user_who_can_then_sign_in(app, client, admin, m
          "role": "partner", "organisation_id": str(police.id)},
     )
     assert response.headers["Location"] == "/admin/users/"
-    listing = _page(client.get("/admin/users/"))
+    listing = page_text(client.get("/admin/users/"))
     assert "User Jordan Lee created" in listing
     assert "jordan.lee@example.org" in listing
     assert "Bedfordshire Police" in listing
@@ -41,7 +37,7 @@ def test_admin_creates_a_partner_user_who_can_then_sign_in(app, client, admin, m
 
 
 def test_a_partner_user_needs_an_organisation(admin):
-    page = _page(admin.post(
+    page = page_text(admin.post(
         "/admin/users/new",
         {"name": "No Org", "email": "x@example.org", "password": "a long temporary pass", "role": "partner"},
     ))
@@ -63,14 +59,14 @@ def test_staff_users_belong_to_no_organisation(app, admin, make):
 
 def test_new_user_mistakes(admin, make):
     make.user("staff", email="taken@example.org")
-    page = _page(admin.post(
+    page = page_text(admin.post(
         "/admin/users/new",
         {"name": "", "email": "TAKEN@example.org", "password": "short", "role": "wizard"},
     ))
     assert "Enter the person&#39;s full name" in page
     assert "Password must be 12 characters or more" in page
     assert "Select a role" in page
-    page = _page(admin.post(
+    page = page_text(admin.post(
         "/admin/users/new",
         {"name": "Dup", "email": "TAKEN@example.org", "password": "a long temporary pass", "role": "staff"},
     ))
@@ -98,7 +94,7 @@ def test_changing_a_users_organisation_signs_them_out(app, admin, make):
 def test_disable_and_enable(app, admin, make):
     user = make.user("staff", email="leaver@example.org", name="Leaver")
     response = admin.post(f"/admin/users/{user.id}/disable", follow_redirects=True)
-    assert "Leaver can no longer sign in" in _page(response)
+    assert "Leaver can no longer sign in" in page_text(response)
     from tests.conftest import AuthActions
 
     other = AuthActions(app.test_client())
@@ -109,8 +105,8 @@ def test_disable_and_enable(app, admin, make):
 
 def test_admins_cannot_lock_themselves_out(app, admin):
     response = admin.post(f"/admin/users/{admin.user.id}/disable", follow_redirects=True)
-    assert "You cannot disable your own account." in _page(response)
-    page = _page(admin.post(f"/admin/users/{admin.user.id}/edit", {"name": "Alex Morgan", "email": "admin@example.org", "role": "staff"}))
+    assert "You cannot disable your own account." in page_text(response)
+    page = page_text(admin.post(f"/admin/users/{admin.user.id}/edit", {"name": "Alex Morgan", "email": "admin@example.org", "role": "staff"}))
     assert "You cannot remove your own admin role" in page
     with app.app_context():
         me = db.session.get(User, admin.user.id)
@@ -144,7 +140,7 @@ def test_admin_corrects_an_email_and_sets_a_new_temporary_password(app, admin, m
 def test_an_email_in_use_by_someone_else_is_refused_on_edit(admin, make):
     make.user("staff", email="taken@example.org")
     user = make.user("staff", email="mine@example.org", name="Me")
-    page = _page(admin.post(f"/admin/users/{user.id}/edit", {"name": "Me", "email": "Taken@example.org", "role": "staff"}))
+    page = page_text(admin.post(f"/admin/users/{user.id}/edit", {"name": "Me", "email": "Taken@example.org", "role": "staff"}))
     assert "A user with this email address already exists" in page
     unchanged = admin.post(f"/admin/users/{user.id}/edit", {"name": "Me", "email": "mine@example.org", "role": "staff"})
     assert unchanged.status_code == 302, "keeping your own email is fine"
