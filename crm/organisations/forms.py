@@ -21,7 +21,9 @@ TYPE_CHOICES = [(t.value, t.label) for t in m.OrganisationType]
 def with_scheme(value):
     """People type www.example.org; links need https://. Added before the length check."""
     value = strip(value)
-    if value and "://" not in value:
+    # Only what looks like an address gets a scheme; anything else stays as
+    # typed, so the error message shows the person their own words.
+    if value and "://" not in value and "." in value and not any(ch.isspace() for ch in value):
         return f"https://{value}"
     return value
 

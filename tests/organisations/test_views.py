@@ -54,6 +54,7 @@ def test_mistakes_are_listed_and_nothing_typed_is_lost(app, staff):
     assert 'value="Bedfordshire Hate Crime Partnership"' in page
     assert "Runs the annual hate crime conference." in page
     assert 'value="call reception"' in page
+    assert 'value="not a website"' in page, "a mistaken website comes back exactly as typed"
     with app.app_context():
         assert db.session.scalar(select(Organisation)) is None
 
