@@ -10,15 +10,20 @@ PORT ?= 5000
 
 ASSET_SOURCES := $(shell find crm/static/scss crm/static/js -type f) scripts/build-assets.mjs
 
-.PHONY: run test setup python assets db clean screenshots
+.PHONY: run test lint setup python assets db clean screenshots
 
 run: setup db
 	@$(FLASK) crm demo-logins
 	@echo "\nPartnership CRM is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)\n"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Ruff: the lint rules and the formatting, both from pyproject.toml.
+lint: python
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 setup: python assets
 

@@ -41,9 +41,7 @@ def create_user(email: str, role: str, organisation_name: str | None, name: str 
     if auth_services.find_user_by_email(email):
         raise click.UsageError(f"A user with the email {email} already exists.")
 
-    password = os.environ.get("CRM_PASSWORD") or click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
-    )
+    password = os.environ.get("CRM_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if not auth_services.PASSWORD_MIN <= len(password) <= auth_services.PASSWORD_MAX:
         raise click.UsageError(
             f"The password must be {auth_services.PASSWORD_MIN} to {auth_services.PASSWORD_MAX} characters."
@@ -83,7 +81,7 @@ def demo_logins():
 
 
 def _print_demo_logins():
-    click.echo("\nDemo logins (password for each: %s)" % demo.DEMO_PASSWORD)
+    click.echo(f"\nDemo logins (password for each: {demo.DEMO_PASSWORD})")
     for login in demo.DEMO_LOGINS:
         organisation = f" - {login['organisation']}" if login.get("organisation") else ""
         click.echo(f"  {login['role']:<8} {login['email']}{organisation}")

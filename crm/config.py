@@ -36,8 +36,7 @@ def settings_from_environment(instance_path: str) -> dict:
     return {
         "CRM_ENV": "production" if production else "development",
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
-        or default_database_url(instance_path),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Cookies: never readable by scripts, not sent on cross-site posts,
         # and only over HTTPS when the service is served over HTTPS.
@@ -53,19 +52,13 @@ def settings_from_environment(instance_path: str) -> dict:
         # Login throttling. Use redis://127.0.0.1:6379 when several workers run.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
-        "CRM_LOGIN_LIMIT_PER_ADDRESS": os.environ.get(
-            "CRM_LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"
-        ),
+        "CRM_LOGIN_LIMIT_PER_ADDRESS": os.environ.get("CRM_LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         # Counted per account *and* address, so that someone who knows an
         # address cannot lock its owner out by guessing from elsewhere ...
-        "CRM_LOGIN_LIMIT_PER_ACCOUNT": os.environ.get(
-            "CRM_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"
-        ),
+        "CRM_LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("CRM_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         # ... and a looser limit per account from all addresses together,
         # against guessing spread over many addresses.
-        "CRM_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE": os.environ.get(
-            "CRM_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE", "50 per hour"
-        ),
+        "CRM_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE": os.environ.get("CRM_LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE", "50 per hour"),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto,
         # so that throttling sees the real address and HTTPS is recognised.
         "CRM_PROXY_HOPS": _int("CRM_PROXY_HOPS", 0),

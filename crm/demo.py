@@ -13,93 +13,255 @@ DEMO_PASSWORD = "partnership-demo"
 
 # (name, type, area, website, phone, [(contact name, job title)])
 ORGANISATIONS = [
-    ("CPS Thames and Chiltern", T.PROSECUTION_SERVICE, "Thames and Chiltern", "", "", [
-        ("Priya Okafor", "Inclusion and Community Engagement Manager"),
-        ("Tom Brennan", "Chief Crown Prosecutor"),
-        ("Helen Marsh", "Senior Crown Prosecutor, hate crime lead"),
-    ]),
-    ("Thames Valley Police", T.POLICE, "Thames Valley", "www.thamesvalley.police.uk", "", [
-        ("Daniel Osei", "Detective Inspector, public protection"),
-        ("Rachel Kent", "Hate crime coordinator"),
-    ]),
-    ("Hertfordshire Constabulary", T.POLICE, "Hertfordshire", "www.herts.police.uk", "", [
-        ("Mark Adeyemi", "Chief Inspector, victim services"),
-    ]),
-    ("Bedfordshire Police", T.POLICE, "Bedfordshire", "www.beds.police.uk", "", [
-        ("Jordan Lee", "Community cohesion officer"),
-        ("Sana Mirza", "Domestic abuse lead"),
-    ]),
-    ("HM Courts & Tribunals Service, Thames and Chiltern", T.COURTS_SERVICE, "Thames and Chiltern", "", "", [
-        ("Gillian Forde", "Cluster manager"),
-    ]),
-    ("Hertfordshire Victim Support Service", T.VICTIM_WITNESS_SERVICE, "Hertfordshire", "", "01632 960 410", [
-        ("Casey Ward", "Volunteer coordinator"),
-        ("Imran Sheikh", "Service manager"),
-    ]),
-    ("Hertfordshire Vulnerable Victims' Unit", T.VICTIM_WITNESS_SERVICE, "Hertfordshire", "", "", [
-        ("Laura Finch", "Unit manager"),
-    ]),
-    ("Witness Service, Thames Valley", T.VICTIM_WITNESS_SERVICE, "Thames Valley", "", "", [
-        ("Peter Nkemelu", "Witness service coordinator"),
-    ]),
-    ("Witness Care Unit, Bedfordshire", T.VICTIM_WITNESS_SERVICE, "Bedfordshire", "", "", [
-        ("Amy Castle", "Witness care officer"),
-    ]),
-    ("Bedfordshire Hate Crime Partnership", T.VOLUNTARY_COMMUNITY_GROUP, "Bedfordshire", "", "", [
-        ("Yusuf Rahman", "Partnership chair"),
-        ("Claire Dobson", "Conference organiser"),
-    ]),
-    ("Thames Valley Domestic Abuse Scrutiny Panel", T.VOLUNTARY_COMMUNITY_GROUP, "Thames Valley", "", "", [
-        ("Margaret Elliot", "Panel chair"),
-    ]),
-    ("Holocaust Education Trust for Schools", T.EDUCATION, "National", "", "", [
-        ("Ruth Abrams", "Education officer"),
-    ]),
-    ("Bedford Borough Council", T.LOCAL_COUNCIL, "Bedfordshire", "", "", [
-        ("Owen Price", "Community safety manager"),
-    ]),
-    ("Hertfordshire County Council", T.LOCAL_COUNCIL, "Hertfordshire", "", "", [
-        ("Fatima Noor", "Equalities officer"),
-    ]),
-    ("Oxfordshire County Council", T.LOCAL_COUNCIL, "Oxfordshire", "", "", [
-        ("Graham Whitfield", "Community safety partnership lead"),
-    ]),
+    (
+        "CPS Thames and Chiltern",
+        T.PROSECUTION_SERVICE,
+        "Thames and Chiltern",
+        "",
+        "",
+        [
+            ("Priya Okafor", "Inclusion and Community Engagement Manager"),
+            ("Tom Brennan", "Chief Crown Prosecutor"),
+            ("Helen Marsh", "Senior Crown Prosecutor, hate crime lead"),
+        ],
+    ),
+    (
+        "Thames Valley Police",
+        T.POLICE,
+        "Thames Valley",
+        "www.thamesvalley.police.uk",
+        "",
+        [
+            ("Daniel Osei", "Detective Inspector, public protection"),
+            ("Rachel Kent", "Hate crime coordinator"),
+        ],
+    ),
+    (
+        "Hertfordshire Constabulary",
+        T.POLICE,
+        "Hertfordshire",
+        "www.herts.police.uk",
+        "",
+        [
+            ("Mark Adeyemi", "Chief Inspector, victim services"),
+        ],
+    ),
+    (
+        "Bedfordshire Police",
+        T.POLICE,
+        "Bedfordshire",
+        "www.beds.police.uk",
+        "",
+        [
+            ("Jordan Lee", "Community cohesion officer"),
+            ("Sana Mirza", "Domestic abuse lead"),
+        ],
+    ),
+    (
+        "HM Courts & Tribunals Service, Thames and Chiltern",
+        T.COURTS_SERVICE,
+        "Thames and Chiltern",
+        "",
+        "",
+        [
+            ("Gillian Forde", "Cluster manager"),
+        ],
+    ),
+    (
+        "Hertfordshire Victim Support Service",
+        T.VICTIM_WITNESS_SERVICE,
+        "Hertfordshire",
+        "",
+        "01632 960 410",
+        [
+            ("Casey Ward", "Volunteer coordinator"),
+            ("Imran Sheikh", "Service manager"),
+        ],
+    ),
+    (
+        "Hertfordshire Vulnerable Victims' Unit",
+        T.VICTIM_WITNESS_SERVICE,
+        "Hertfordshire",
+        "",
+        "",
+        [
+            ("Laura Finch", "Unit manager"),
+        ],
+    ),
+    (
+        "Witness Service, Thames Valley",
+        T.VICTIM_WITNESS_SERVICE,
+        "Thames Valley",
+        "",
+        "",
+        [
+            ("Peter Nkemelu", "Witness service coordinator"),
+        ],
+    ),
+    (
+        "Witness Care Unit, Bedfordshire",
+        T.VICTIM_WITNESS_SERVICE,
+        "Bedfordshire",
+        "",
+        "",
+        [
+            ("Amy Castle", "Witness care officer"),
+        ],
+    ),
+    (
+        "Bedfordshire Hate Crime Partnership",
+        T.VOLUNTARY_COMMUNITY_GROUP,
+        "Bedfordshire",
+        "",
+        "",
+        [
+            ("Yusuf Rahman", "Partnership chair"),
+            ("Claire Dobson", "Conference organiser"),
+        ],
+    ),
+    (
+        "Thames Valley Domestic Abuse Scrutiny Panel",
+        T.VOLUNTARY_COMMUNITY_GROUP,
+        "Thames Valley",
+        "",
+        "",
+        [
+            ("Margaret Elliot", "Panel chair"),
+        ],
+    ),
+    (
+        "Holocaust Education Trust for Schools",
+        T.EDUCATION,
+        "National",
+        "",
+        "",
+        [
+            ("Ruth Abrams", "Education officer"),
+        ],
+    ),
+    (
+        "Bedford Borough Council",
+        T.LOCAL_COUNCIL,
+        "Bedfordshire",
+        "",
+        "",
+        [
+            ("Owen Price", "Community safety manager"),
+        ],
+    ),
+    (
+        "Hertfordshire County Council",
+        T.LOCAL_COUNCIL,
+        "Hertfordshire",
+        "",
+        "",
+        [
+            ("Fatima Noor", "Equalities officer"),
+        ],
+    ),
+    (
+        "Oxfordshire County Council",
+        T.LOCAL_COUNCIL,
+        "Oxfordshire",
+        "",
+        "",
+        [
+            ("Graham Whitfield", "Community safety partnership lead"),
+        ],
+    ),
     ("St Albans City and District Council", T.LOCAL_COUNCIL, "Hertfordshire", "", "", []),
-    ("Milton Keynes City Council", T.LOCAL_COUNCIL, "Buckinghamshire", "", "", [
-        ("Nadia Kowalski", "Prevent and cohesion officer"),
-    ]),
+    (
+        "Milton Keynes City Council",
+        T.LOCAL_COUNCIL,
+        "Buckinghamshire",
+        "",
+        "",
+        [
+            ("Nadia Kowalski", "Prevent and cohesion officer"),
+        ],
+    ),
     ("Reading Borough Council", T.LOCAL_COUNCIL, "Berkshire", "", "", []),
     ("Luton Borough Council", T.LOCAL_COUNCIL, "Bedfordshire", "", "", []),
-    ("Chiltern Gypsy and Traveller Forum", T.VOLUNTARY_COMMUNITY_GROUP, "Buckinghamshire", "", "", [
-        ("Bridget Lovell", "Community liaison"),
-    ]),
-    ("Three Counties LGBT+ Network", T.VOLUNTARY_COMMUNITY_GROUP, "Bedfordshire", "", "", [
-        ("Alex Rowe", "Coordinator"),
-    ]),
-    ("Oxford Refugee Welcome", T.VOLUNTARY_COMMUNITY_GROUP, "Oxfordshire", "", "", [
-        ("Samir Haddad", "Caseworker"),
-    ]),
+    (
+        "Chiltern Gypsy and Traveller Forum",
+        T.VOLUNTARY_COMMUNITY_GROUP,
+        "Buckinghamshire",
+        "",
+        "",
+        [
+            ("Bridget Lovell", "Community liaison"),
+        ],
+    ),
+    (
+        "Three Counties LGBT+ Network",
+        T.VOLUNTARY_COMMUNITY_GROUP,
+        "Bedfordshire",
+        "",
+        "",
+        [
+            ("Alex Rowe", "Coordinator"),
+        ],
+    ),
+    (
+        "Oxford Refugee Welcome",
+        T.VOLUNTARY_COMMUNITY_GROUP,
+        "Oxfordshire",
+        "",
+        "",
+        [
+            ("Samir Haddad", "Caseworker"),
+        ],
+    ),
     ("Milton Keynes Interfaith Forum", T.VOLUNTARY_COMMUNITY_GROUP, "Buckinghamshire", "", "", []),
     ("Berkshire Older People's Forum", T.VOLUNTARY_COMMUNITY_GROUP, "Berkshire", "", "", []),
-    ("Thames Valley Disability Access Group", T.VOLUNTARY_COMMUNITY_GROUP, "Thames Valley", "", "", [
-        ("Chris Palmer", "Access adviser"),
-    ]),
-    ("Buckinghamshire Healthcare NHS Trust", T.HEALTH, "Buckinghamshire", "", "", [
-        ("Dr Ellen Shaw", "Named nurse for safeguarding"),
-    ]),
-    ("Probation Service, Thames Valley", T.PROBATION, "Thames Valley", "", "", [
-        ("Kwame Boateng", "Head of public protection"),
-    ]),
+    (
+        "Thames Valley Disability Access Group",
+        T.VOLUNTARY_COMMUNITY_GROUP,
+        "Thames Valley",
+        "",
+        "",
+        [
+            ("Chris Palmer", "Access adviser"),
+        ],
+    ),
+    (
+        "Buckinghamshire Healthcare NHS Trust",
+        T.HEALTH,
+        "Buckinghamshire",
+        "",
+        "",
+        [
+            ("Dr Ellen Shaw", "Named nurse for safeguarding"),
+        ],
+    ),
+    (
+        "Probation Service, Thames Valley",
+        T.PROBATION,
+        "Thames Valley",
+        "",
+        "",
+        [
+            ("Kwame Boateng", "Head of public protection"),
+        ],
+    ),
     ("Bedfordshire Young People's Council", T.EDUCATION, "Bedfordshire", "", "", []),
 ]
 
 DEMO_LOGINS = [
     {"email": "admin@example.org", "name": "Alex Morgan", "role": "admin"},
     {"email": "staff@example.org", "name": "Priya Okafor", "role": "staff"},
-    {"email": "police.partner@example.org", "name": "Jordan Lee", "role": "partner",
-     "organisation": "Bedfordshire Police"},
-    {"email": "victimsupport.partner@example.org", "name": "Casey Ward", "role": "partner",
-     "organisation": "Hertfordshire Victim Support Service"},
+    {
+        "email": "police.partner@example.org",
+        "name": "Jordan Lee",
+        "role": "partner",
+        "organisation": "Bedfordshire Police",
+    },
+    {
+        "email": "victimsupport.partner@example.org",
+        "name": "Casey Ward",
+        "role": "partner",
+        "organisation": "Hertfordshire Victim Support Service",
+    },
 ]
 
 

@@ -11,8 +11,14 @@ from crm.extensions import db, htmx
 
 MESSAGES = {
     400: ("There is a problem with your request", "Go back, check what you entered and try again."),
-    403: ("You do not have permission to do that", "Your account does not allow this. Ask an administrator if you think it should."),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you followed a link, the page may have been removed, or you may not have access to it."),
+    403: (
+        "You do not have permission to do that",
+        "Your account does not allow this. Ask an administrator if you think it should.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. If you followed a link, the page may have been removed, or you may not have access to it.",
+    ),
     405: ("That cannot be done here", "Go back and try again from the page you were on."),
     413: ("What you sent is too large", "Go back and send less, or split it into parts."),
     429: ("Too many attempts", "Wait 15 minutes, then try again."),

@@ -18,7 +18,7 @@ def max_length(limit: int, what: str) -> Length:
 class PhoneNumber:
     """Digits, spaces, brackets, a leading + and an extension: what people type."""
 
-    allowed = set("0123456789 +()-.ext")
+    allowed = frozenset("0123456789 +()-.ext")
 
     def __init__(self, what: str = "Phone number"):
         self.what = what
@@ -29,9 +29,7 @@ class PhoneNumber:
             return
         digits = sum(ch.isdigit() for ch in value)
         if any(ch not in self.allowed for ch in value.lower()) or digits < 6:
-            raise ValidationError(
-                f"Enter a {self.what.lower()}, like 01632 960 001 or +44 808 157 0192"
-            )
+            raise ValidationError(f"Enter a {self.what.lower()}, like 01632 960 001 or +44 808 157 0192")
 
 
 def phone_field(limit: int) -> StringField:

@@ -28,9 +28,7 @@ def navigation_items() -> list[dict]:
             href = url_for("organisations.detail", organisation_id=current_user.organisation_id)
         else:
             href = url_for(endpoint)
-        items.append(
-            {"text": label, "href": href, "active": request.path.startswith(prefix)}
-        )
+        items.append({"text": label, "href": href, "active": request.path.startswith(prefix)})
     return items
 
 

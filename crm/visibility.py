@@ -36,9 +36,7 @@ def visible_contacts(user: User) -> Select[tuple[Contact]]:
 
 
 def get_visible_organisation(user: User, organisation_id: int) -> Organisation:
-    organisation = db.session.scalar(
-        visible_organisations(user).where(Organisation.id == organisation_id)
-    )
+    organisation = db.session.scalar(visible_organisations(user).where(Organisation.id == organisation_id))
     if organisation is None:
         abort(404)
     return organisation

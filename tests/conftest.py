@@ -71,9 +71,7 @@ def _temporary_postgres_database():
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
             _backend_report["postgresql"] = f"ran against {admin_url.set(database=name).render_as_string()}"
-            yield admin_url.set(drivername="postgresql+psycopg", database=name).render_as_string(
-                hide_password=False
-            )
+            yield admin_url.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

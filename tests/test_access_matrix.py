@@ -86,7 +86,13 @@ MATRIX = [
     # organisations
     ("GET", "/organisations/", None, (LOGIN, 200, 200, 200, 200), None),
     ("GET", "/organisations/new", None, (LOGIN, 403, 403, 200, 200), None),
-    ("POST", "/organisations/new", None, (LOGIN, 403, 403, To(r"/organisations/\d+"), To(r"/organisations/\d+")), "org_new"),
+    (
+        "POST",
+        "/organisations/new",
+        None,
+        (LOGIN, 403, 403, To(r"/organisations/\d+"), To(r"/organisations/\d+")),
+        "org_new",
+    ),
     ("GET", "/organisations/{org}", "own", (LOGIN, 200, 404, 200, 200), None),
     ("GET", "/organisations/{org}", "other", (LOGIN, 404, 200, 200, 200), None),
     ("GET", "/organisations/{org}/edit", "own", (LOGIN, 403, 404, 200, 200), None),
@@ -135,7 +141,12 @@ MATRIX = [
 
 CASES = [
     pytest.param(
-        method, url, target, role, expected[i], action,
+        method,
+        url,
+        target,
+        role,
+        expected[i],
+        action,
         id=f"{method} {url}{f' [{target}]' if target else ''} as {role}",
     )
     for method, url, target, expected, action in MATRIX
@@ -150,9 +161,7 @@ CASES = [
 def _cheap_password_hashing(monkeypatch):
     """Hundreds of logins: argon2 with minimal cost keeps the run short.
     Access control does not depend on the hash parameters."""
-    monkeypatch.setattr(
-        auth_services, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
+    monkeypatch.setattr(auth_services, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @dataclass
@@ -168,11 +177,19 @@ class World:
     def ids(self, target: str | None) -> dict:
         ids = {"own_org": self.own_org.id, "other_org": self.other_org.id}
         if target == "own":
-            ids.update(org=self.own_org.id, contact=self.own_contact.id, user=self.own_member.id,
-                       user_email=self.own_member.email)
+            ids.update(
+                org=self.own_org.id,
+                contact=self.own_contact.id,
+                user=self.own_member.id,
+                user_email=self.own_member.email,
+            )
         elif target == "other":
-            ids.update(org=self.other_org.id, contact=self.other_contact.id, user=self.other_member.id,
-                       user_email=self.other_member.email)
+            ids.update(
+                org=self.other_org.id,
+                contact=self.other_contact.id,
+                user=self.other_member.id,
+                user_email=self.other_member.email,
+            )
         return ids
 
 
@@ -188,7 +205,9 @@ def world(make):
     users = {
         "anonymous": None,
         "own_partner": make.user("partner", organisation=own_org, email="partner@own.example", name="Own Partner"),
-        "other_partner": make.user("partner", organisation=other_org, email="partner@other.example", name="Other Partner"),
+        "other_partner": make.user(
+            "partner", organisation=other_org, email="partner@other.example", name="Other Partner"
+        ),
         "staff": make.user("staff", email="staff@example.org", name="Sam Staff"),
         "admin": make.user("admin", email="admin@example.org", name="Ada Admin"),
     }
@@ -203,9 +222,7 @@ def sign_in(auth, world: World, role: str, *, refused: bool = False) -> None:
     if refused:
         assert response.status_code == 200, f"{role} signed in, but should have been refused"
         return
-    assert response.status_code == 302 and response.headers["Location"] == "/dashboard", (
-        f"{role} could not sign in"
-    )
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard", f"{role} could not sign in"
 
 
 def snapshot(app) -> dict:
@@ -221,9 +238,9 @@ def forbidden_text(role: str) -> list[str]:
     """What a partner must never be shown: the other organisation's records and staff notes."""
     common = [STAFF_ONLY_NOTE]
     if role == "own_partner":
-        return common + [OTHER_ORG, HIDDEN_PERSON, OTHER_COLLEAGUE]
+        return [*common, OTHER_ORG, HIDDEN_PERSON, OTHER_COLLEAGUE]
     if role == "other_partner":
-        return common + [OWN_ORG, OWN_PERSON, OWN_COLLEAGUE]
+        return [*common, OWN_ORG, OWN_PERSON, OWN_COLLEAGUE]
     return []
 
 
@@ -273,7 +290,11 @@ ACTIONS = {
     "logout": Action({}, done=None),
     # A wrong current password: the form comes back with an error and nothing changes.
     "password_wrong_current": Action(
-        {"current_password": "not it", "new_password": "a brand new password", "confirm_password": "a brand new password"},
+        {
+            "current_password": "not it",
+            "new_password": "a brand new password",
+            "confirm_password": "a brand new password",
+        },
         done=None,
     ),  # checked separately: the session has ended
     "org_new": Action(
@@ -284,9 +305,7 @@ ACTIONS = {
         {"name": "Renamed Org", "type": "police", "area": "Kent"},
         done=lambda app, w, ids: _org(app, ids["org"]).name == "Renamed Org",
     ),
-    "org_archive": Action(
-        {}, done=lambda app, w, ids: _org(app, ids["org"]).archived_at is not None
-    ),
+    "org_archive": Action({}, done=lambda app, w, ids: _org(app, ids["org"]).archived_at is not None),
     "org_restore": Action(
         {},
         done=lambda app, w, ids: _org(app, ids["org"]).archived_at is None,
@@ -294,17 +313,15 @@ ACTIONS = {
     ),
     "contact_new": Action(
         {"name": "Brand New Person", "organisation_id": "{org}"},
-        done=lambda app, w, ids: _count(
-            app, Contact, Contact.name == "Brand New Person", Contact.organisation_id == ids["org"]
-        ) == 1,
+        done=lambda app, w, ids: (
+            _count(app, Contact, Contact.name == "Brand New Person", Contact.organisation_id == ids["org"]) == 1
+        ),
     ),
     "contact_edit": Action(
         {"name": "Renamed Person", "organisation_id": "{org}"},
         done=lambda app, w, ids: _contact(app, ids["contact"]).name == "Renamed Person",
     ),
-    "contact_archive": Action(
-        {}, done=lambda app, w, ids: _contact(app, ids["contact"]).archived_at is not None
-    ),
+    "contact_archive": Action({}, done=lambda app, w, ids: _contact(app, ids["contact"]).archived_at is not None),
     "contact_restore": Action(
         {},
         done=lambda app, w, ids: _contact(app, ids["contact"]).archived_at is None,
@@ -324,9 +341,7 @@ ACTIONS = {
         {"name": "Renamed User", "email": "{user_email}", "role": "partner", "organisation_id": "{org}"},
         done=lambda app, w, ids: _user(app, ids["user"]).name == "Renamed User",
     ),
-    "user_disable": Action(
-        {}, done=lambda app, w, ids: _user(app, ids["user"]).disabled_at is not None
-    ),
+    "user_disable": Action({}, done=lambda app, w, ids: _user(app, ids["user"]).disabled_at is not None),
     "user_enable": Action(
         {},
         done=lambda app, w, ids: _user(app, ids["user"]).disabled_at is None,
@@ -432,7 +447,7 @@ def test_anonymous_htmx_requests_are_sent_to_sign_in(app, client, auth, world, m
 def test_every_route_is_in_the_matrix(app):
     adapter = app.url_map.bind("localhost")
     covered: dict[tuple[str, str], set] = {}
-    for method, url_template, target, expected, action in MATRIX:
+    for method, url_template, target, expected, _action in MATRIX:
         assert len(expected) == len(ROLES)
         url = url_template.format(own_org=1, other_org=2, org=1, contact=1, user=1)
         endpoint, _ = adapter.match(urlsplit(url).path, method=method)

@@ -38,7 +38,9 @@ def test_partner_user_needs_a_known_organisation(app, make, monkeypatch):
     unknown = runner.invoke(args=["crm", "create-user", "p@example.org", "--role", "partner", "--organisation", "Nope"])
     assert unknown.exit_code != 0 and "No organisation called 'Nope'" in unknown.output
     make.organisation(name="Thames Valley Police")
-    ok = runner.invoke(args=["crm", "create-user", "p@example.org", "--role", "partner", "--organisation", "thames valley police"])
+    ok = runner.invoke(
+        args=["crm", "create-user", "p@example.org", "--role", "partner", "--organisation", "thames valley police"]
+    )
     assert ok.exit_code == 0, ok.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "p@example.org"))

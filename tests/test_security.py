@@ -118,9 +118,7 @@ def test_too_large_a_request_is_refused_politely(client, staff):
 
 
 def test_unexpected_errors_get_a_friendly_500(tmp_path):
-    app = create_app(
-        {"TESTING": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
-    )
+    app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
 
     @app.get("/boom")
     def boom():

@@ -42,9 +42,7 @@ def password_matches(password_hash: str, password: str) -> bool:
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(
-        select(User).where(func.lower(User.email) == normalise_email(email))
-    )
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -98,9 +96,7 @@ def start_session(user: User) -> str:
     user.last_login_at = now
     user.session_token = token
     # Tidy as we go: this user's sessions that have run out are of no use.
-    db.session.execute(
-        delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now)
-    )
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now))
     db.session.flush()
     return token
 
@@ -108,7 +104,9 @@ def start_session(user: User) -> str:
 def user_for_session(token: str) -> User | None:
     """The user signed in with this token, if the session is live and the account active."""
     record = db.session.scalar(
-        select(UserSession).where(UserSession.token == token).options(joinedload(UserSession.user).joinedload(User.organisation))
+        select(UserSession)
+        .where(UserSession.token == token)
+        .options(joinedload(UserSession.user).joinedload(User.organisation))
     )
     if record is None or record.expires_at <= utcnow():
         return None
@@ -125,9 +123,7 @@ def change_password(user: User, current_password: str, new_password: str) -> boo
         return False
     user.password_hash = hash_password(new_password)
     db.session.execute(
-        delete(UserSession).where(
-            UserSession.user_id == user.id, UserSession.token != user.session_token
-        )
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.token != user.session_token)
     )
     db.session.flush()
     return True

@@ -19,15 +19,13 @@ class Contact(Archivable, Timestamps, db.Model):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     job_title: Mapped[str] = mapped_column(String(JOB_TITLE_MAX), default="")
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
     phone: Mapped[str] = mapped_column(String(PHONE_MAX), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
-    organisation: Mapped["Organisation"] = relationship(  # noqa: F821
+    organisation: Mapped[Organisation] = relationship(  # noqa: F821
         back_populates="contacts"
     )

@@ -23,7 +23,7 @@ class ContactFilters:
     include_archived: bool = False
 
     @classmethod
-    def from_args(cls, args) -> "ContactFilters":
+    def from_args(cls, args) -> ContactFilters:
         return cls(
             q=args.get("q", "").strip()[:SEARCH_MAX],
             include_archived=args.get("archived") == "include",

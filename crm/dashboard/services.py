@@ -20,12 +20,8 @@ def summary(user: User) -> dict:
         active_organisations.order_by(Organisation.updated_at.desc(), Organisation.id.desc()).limit(5)
     ).all()
     return {
-        "organisation_count": db.session.scalar(
-            select(func.count()).select_from(active_organisations.subquery())
-        ),
-        "contact_count": db.session.scalar(
-            select(func.count()).select_from(contacts.subquery())
-        ),
+        "organisation_count": db.session.scalar(select(func.count()).select_from(active_organisations.subquery())),
+        "contact_count": db.session.scalar(select(func.count()).select_from(contacts.subquery())),
         "by_type": counts_by_type(organisations),
         "recent_organisations": recent,
     }

@@ -50,7 +50,7 @@ class OrganisationForm(FlaskForm):
     type = SelectField(
         "Type",
         widget=GovSelect(),
-        choices=[("", "Select a type")] + TYPE_CHOICES,
+        choices=[("", "Select a type"), *TYPE_CHOICES],
         validators=[DataRequired("Select the type of organisation")],
         validate_choice=False,
     )
@@ -74,9 +74,7 @@ class OrganisationForm(FlaskForm):
         validators=[max_length(m.WEBSITE_MAX, "Website"), website_address],
     )
     phone = phone_field(m.PHONE_MAX)
-    notes = notes_field(
-        m.NOTES_MAX, "Only area staff see these notes. Do not record anything OFFICIAL-SENSITIVE here."
-    )
+    notes = notes_field(m.NOTES_MAX, "Only area staff see these notes. Do not record anything OFFICIAL-SENSITIVE here.")
     submit = SubmitField("Save organisation", widget=GovSubmitInput())
 
     def validate_type(self, field):

@@ -49,9 +49,7 @@ class Organisation(Archivable, Timestamps, db.Model):
     __tablename__ = "organisations"
     # Names are unique whatever their case: "Victim Support" and
     # "victim support" are the same partner.
-    __table_args__ = (
-        Index("uq_organisations_name_lower", text("lower(name)"), unique=True),
-    )
+    __table_args__ = (Index("uq_organisations_name_lower", text("lower(name)"), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
@@ -70,6 +68,6 @@ class Organisation(Archivable, Timestamps, db.Model):
     phone: Mapped[str] = mapped_column(String(PHONE_MAX), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
-    contacts: Mapped[list["Contact"]] = relationship(  # noqa: F821
+    contacts: Mapped[list[Contact]] = relationship(  # noqa: F821
         back_populates="organisation", order_by="Contact.name"
     )

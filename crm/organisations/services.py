@@ -29,7 +29,7 @@ class OrganisationFilters:
     SORTS = ("name", "type", "area")
 
     @classmethod
-    def from_args(cls, args) -> "OrganisationFilters":
+    def from_args(cls, args) -> OrganisationFilters:
         raw_type = args.get("type", "")
         try:
             org_type = OrganisationType(raw_type) if raw_type else None
@@ -93,9 +93,7 @@ def filter_organisations(query: Select, filters: OrganisationFilters) -> Select:
 
 def _ordering(filters: OrganisationFilters) -> list:
     """Sort by the chosen column, then by name, then id, so pages never shuffle."""
-    by_type_label = case(
-        {t: t.label for t in OrganisationType}, value=Organisation.type, else_=""
-    )
+    by_type_label = case({t: t.label for t in OrganisationType}, value=Organisation.type, else_="")
     column = {
         "name": func.lower(Organisation.name),
         "type": by_type_label,
@@ -114,9 +112,7 @@ def contact_counts(user: User, organisation_ids: list[int]) -> dict[int, int]:
         .where(Contact.organisation_id.in_(organisation_ids), Contact.archived_at.is_(None))
         .subquery()
     )
-    rows = db.session.execute(
-        select(contacts.c.organisation_id, func.count()).group_by(contacts.c.organisation_id)
-    )
+    rows = db.session.execute(select(contacts.c.organisation_id, func.count()).group_by(contacts.c.organisation_id))
     return dict(rows.all())
 
 
@@ -182,8 +178,6 @@ def restore_organisation(organisation: Organisation) -> None:
 def counts_by_type(query: Select) -> list[tuple[OrganisationType, int]]:
     """How many active organisations of each type are in `query`."""
     subquery = query.where(Organisation.archived_at.is_(None)).subquery()
-    rows = db.session.execute(
-        select(subquery.c.type, func.count()).group_by(subquery.c.type)
-    ).all()
+    rows = db.session.execute(select(subquery.c.type, func.count()).group_by(subquery.c.type)).all()
     counts = dict(rows)
     return [(t, counts[t]) for t in OrganisationType if counts.get(t)]

@@ -33,9 +33,7 @@ def _validate(form: OrganisationForm, organisation_id: int | None = None) -> boo
     if not form.is_submitted():
         return False
     valid = form.validate()
-    if form.name.data and not form.name.errors and services.name_taken(
-        form.name.data, exclude_id=organisation_id
-    ):
+    if form.name.data and not form.name.errors and services.name_taken(form.name.data, exclude_id=organisation_id):
         form.name.errors.append(DUPLICATE_NAME)
         valid = False
     return valid
@@ -62,9 +60,7 @@ def new():
     require_change_partners(current_user)
     form = OrganisationForm()
     if _validate(form):
-        organisation = save_unique(
-            lambda: services.create_organisation(form.data), form.name, DUPLICATE_NAME
-        )
+        organisation = save_unique(lambda: services.create_organisation(form.data), form.name, DUPLICATE_NAME)
         if organisation:
             flash(f"{organisation.name} added.", "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))

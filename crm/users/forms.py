@@ -58,7 +58,7 @@ class UserDetailsForm(FlaskForm):
 
     def __init__(self, *args, organisation_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = [("", "Select an organisation")] + organisation_choices
+        self.organisation_id.choices = [("", "Select an organisation"), *organisation_choices]
         self._organisation_ids = {value for value, _ in organisation_choices}
 
     def validate_role(self, field):

@@ -14,9 +14,7 @@ from crm.extensions import db
 def users_query():
     """Every user, active ones first, with their organisations in the same query."""
     return (
-        select(User)
-        .options(joinedload(User.organisation))
-        .order_by(User.disabled_at.is_not(None), User.name, User.id)
+        select(User).options(joinedload(User.organisation)).order_by(User.disabled_at.is_not(None), User.name, User.id)
     )
 
 

@@ -13,7 +13,11 @@ def test_change_your_password_and_other_sessions_end(app, client, auth, make):
 
     response = auth.post(
         "/account/password",
-        {"current_password": PASSWORD, "new_password": "three unrelated words", "confirm_password": "three unrelated words"},
+        {
+            "current_password": PASSWORD,
+            "new_password": "three unrelated words",
+            "confirm_password": "three unrelated words",
+        },
     )
     assert response.headers["Location"] == "/dashboard"
     assert "Your password has been changed" in page_text(client.get("/dashboard"))
@@ -26,15 +30,23 @@ def test_change_your_password_and_other_sessions_end(app, client, auth, make):
 def test_change_password_mistakes(client, auth, make):
     make.user("staff", email="s@example.org")
     auth.login("s@example.org")
-    page = page_text(auth.post(
-        "/account/password",
-        {"current_password": "wrong", "new_password": "three unrelated words", "confirm_password": "three unrelated words"},
-    ))
+    page = page_text(
+        auth.post(
+            "/account/password",
+            {
+                "current_password": "wrong",
+                "new_password": "three unrelated words",
+                "confirm_password": "three unrelated words",
+            },
+        )
+    )
     assert "Your current password is not right" in page
-    page = page_text(auth.post(
-        "/account/password",
-        {"current_password": PASSWORD, "new_password": "short", "confirm_password": "different"},
-    ))
+    page = page_text(
+        auth.post(
+            "/account/password",
+            {"current_password": PASSWORD, "new_password": "short", "confirm_password": "different"},
+        )
+    )
     assert "Password must be 12 characters or more" in page
     assert "The passwords do not match" in page
     assert 'href="#new_password"' in page

@@ -189,10 +189,12 @@ def test_guessing_from_elsewhere_does_not_lock_the_owner_out(client, auth, make)
     token = auth.csrf_token()
     attacker = {"REMOTE_ADDR": "203.0.113.9"}
     for _ in range(6):
-        client.post("/login", data={"email": "sam@example.org", "password": "guess", "csrf_token": token},
-                    environ_base=attacker)
-    blocked = client.post("/login", data={"email": "sam@example.org", "password": PASSWORD, "csrf_token": token},
-                          environ_base=attacker)
+        client.post(
+            "/login", data={"email": "sam@example.org", "password": "guess", "csrf_token": token}, environ_base=attacker
+        )
+    blocked = client.post(
+        "/login", data={"email": "sam@example.org", "password": PASSWORD, "csrf_token": token}, environ_base=attacker
+    )
     assert blocked.status_code == 429
     assert auth.login("sam@example.org").status_code == 302, "the owner, from their own address, signs in"
 
@@ -206,10 +208,16 @@ def test_behind_a_proxy_the_real_address_is_throttled(app, make):
     auth = AuthActions(client)
     token = auth.csrf_token()
     for attempt in range(20):
-        client.post("/login", data={"email": f"x{attempt}@example.org", "password": "guess", "csrf_token": token},
-                    headers={"X-Forwarded-For": "198.51.100.7"})
-    from_attacker = client.post("/login", data={"email": "sam@example.org", "password": PASSWORD, "csrf_token": token},
-                                headers={"X-Forwarded-For": "198.51.100.7"})
+        client.post(
+            "/login",
+            data={"email": f"x{attempt}@example.org", "password": "guess", "csrf_token": token},
+            headers={"X-Forwarded-For": "198.51.100.7"},
+        )
+    from_attacker = client.post(
+        "/login",
+        data={"email": "sam@example.org", "password": PASSWORD, "csrf_token": token},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
     assert from_attacker.status_code == 429
     # Everyone else comes through the same proxy but is not blocked.
     assert auth.login("sam@example.org").status_code == 302

@@ -35,7 +35,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CSP_MARKERS = ("Content Security Policy", "Refused to")
 
 # Pages opened with JavaScript turned off: axe cannot run inside them.
-_NO_SCRIPT_PAGES: "weakref.WeakSet" = weakref.WeakSet()
+_NO_SCRIPT_PAGES: weakref.WeakSet = weakref.WeakSet()
 
 
 # --- the browser --------------------------------------------------------------
@@ -46,9 +46,7 @@ def browser():
     if not CHROMIUM.exists():
         skip_or_fail(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -82,9 +80,7 @@ class ConsoleWatch:
 
     def problems(self) -> list[str]:
         unexpected = [e for e in self.errors if not any(p.search(e) for p in self._allowed)]
-        return [f"CSP violation: {v}" for v in self.csp_violations] + [
-            f"console error: {e}" for e in unexpected
-        ]
+        return [f"CSP violation: {v}" for v in self.csp_violations] + [f"console error: {e}" for e in unexpected]
 
 
 @pytest.fixture
@@ -112,9 +108,7 @@ def new_page(browser, console):
         context.close()
     problems = console.problems()
     if problems:
-        pytest.fail(
-            "the browser reported problems:\n  " + "\n  ".join(problems), pytrace=False
-        )
+        pytest.fail("the browser reported problems:\n  " + "\n  ".join(problems), pytrace=False)
 
 
 @pytest.fixture
@@ -152,6 +146,7 @@ def _violations_in_snapshot(browser, page) -> list[dict]:
     url, html = page.url, page.content()
     context = browser.new_context(viewport=VIEWPORT)
     try:
+
         def handle(route):
             request = route.request
             if request.url == url and request.resource_type == "document":
@@ -182,12 +177,7 @@ def axe(browser):
     """`axe(page)` asserts the page as it is now has no WCAG 2.2 AA violations."""
 
     def check(page, what: str = "") -> None:
-        if page in _NO_SCRIPT_PAGES:
-            violations = _violations_in_snapshot(browser, page)
-        else:
-            violations = _violations_in(page)
-        assert not violations, (
-            f"axe found accessibility problems on {what or page.url}:\n{_describe(violations)}"
-        )
+        violations = _violations_in_snapshot(browser, page) if page in _NO_SCRIPT_PAGES else _violations_in(page)
+        assert not violations, f"axe found accessibility problems on {what or page.url}:\n{_describe(violations)}"
 
     return check

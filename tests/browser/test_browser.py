@@ -120,8 +120,11 @@ def test_search_organisations_with_javascript(app, make, live_server, page, axe)
 
     page.evaluate("() => { window.__marker = 1 }")
     with page.expect_response(
-        lambda r: urlsplit(r.url).path == "/organisations/" and r.request.headers.get("hx-request") == "true"
-        and "q=Bedford" in r.url
+        lambda r: (
+            urlsplit(r.url).path == "/organisations/"
+            and r.request.headers.get("hx-request") == "true"
+            and "q=Bedford" in r.url
+        )
     ) as answer:
         page.locator("#q").press_sequentially("Bedford", delay=30)
     assert answer.value.status == 200
@@ -305,7 +308,9 @@ def test_htmx_request_after_the_session_ended_goes_to_login(app, make, live_serv
     axe(page, "the organisations list after signing in again")
 
 
-def test_admin_creates_a_partner_login_and_the_partner_changes_the_password(app, make, live_server, page, new_page, axe):
+def test_admin_creates_a_partner_login_and_the_partner_changes_the_password(
+    app, make, live_server, page, new_page, axe
+):
     make.organisation(name="Bedfordshire Police")
     make.user("admin", email="admin@example.org")
     sign_in(page, axe, live_server, "admin@example.org")

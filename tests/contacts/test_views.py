@@ -15,8 +15,13 @@ def test_add_a_contact_from_the_organisationpage_text(app, client, staff, make):
     assert f'<option value="{organisation.id}" selected>' in form
     response = staff.post(
         "/contacts/new",
-        {"name": "Sana Mirza", "organisation_id": str(organisation.id), "job_title": "Domestic abuse lead",
-         "email": "s.mirza@example.org", "phone": "+44 1632 960 002"},
+        {
+            "name": "Sana Mirza",
+            "organisation_id": str(organisation.id),
+            "job_title": "Domestic abuse lead",
+            "email": "s.mirza@example.org",
+            "phone": "+44 1632 960 002",
+        },
     )
     assert response.headers["Location"] == f"/organisations/{organisation.id}"
     page = page_text(client.get(response.headers["Location"]))
@@ -26,7 +31,11 @@ def test_add_a_contact_from_the_organisationpage_text(app, client, staff, make):
 
 def test_mistakes_keep_what_was_typed(app, staff, make):
     make.organisation(name="Bedfordshire Police")
-    page = page_text(staff.post("/contacts/new", {"name": "", "organisation_id": "", "email": "not-an-email", "notes": "Met at panel"}))
+    page = page_text(
+        staff.post(
+            "/contacts/new", {"name": "", "organisation_id": "", "email": "not-an-email", "notes": "Met at panel"}
+        )
+    )
     assert "Enter the contact&#39;s full name" in page
     assert "Select the contact&#39;s organisation" in page
     assert "Enter an email address in the correct format, like name@example.org" in page

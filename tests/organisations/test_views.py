@@ -15,7 +15,6 @@ def _names_in_results(html: str) -> list[str]:
     return re.findall(r'<a class="govuk-link" href="/organisations/\d+">([^<]+)</a>', html)
 
 
-
 VALID = {
     "name": "Bedfordshire Hate Crime Partnership",
     "type": "voluntary_community_group",
@@ -89,7 +88,9 @@ def test_edit_keeps_its_own_name_and_saves_changes(app, client, staff, make):
     form = page_text(client.get(url))
     assert 'value="Reading Borough Council"' in form
     assert '<option value="local_council" selected>' in form
-    response = staff.post(url, {**VALID, "name": "Reading Borough Council", "type": "local_council", "area": "Berkshire"})
+    response = staff.post(
+        url, {**VALID, "name": "Reading Borough Council", "type": "local_council", "area": "Berkshire"}
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Organisation, organisation.id).area == "Berkshire"
@@ -171,9 +172,7 @@ def test_organisation_page_shows_its_contacts_and_searches_them(client, staff, m
     make.contact(other, name="Not Here")
     page = page_text(client.get(f"/organisations/{organisation.id}"))
     assert "Mark Adeyemi" in page and "Laura Finch" in page and "Not Here" not in page
-    fragment = page_text(
-        client.get(f"/organisations/{organisation.id}?q=inspector", headers={"HX-Request": "true"})
-    )
+    fragment = page_text(client.get(f"/organisations/{organisation.id}?q=inspector", headers={"HX-Request": "true"}))
     assert "Mark Adeyemi" in fragment and "Laura Finch" not in fragment
     assert "<html" not in fragment
 
@@ -206,7 +205,9 @@ def test_archiving_an_organisation_stops_its_partner_logins_and_hides_its_contac
     assert AuthActions(partner).login("partner@example.org").status_code == 200
     assert "Sana Mirza" not in page_text(client.get("/contacts/"))
     assert "Sana Mirza" in page_text(client.get("/contacts/?archived=include"))
-    assert "Sana Mirza" in page_text(client.get(f"/organisations/{police.id}")), "still on the archived organisation's page"
+    assert "Sana Mirza" in page_text(client.get(f"/organisations/{police.id}")), (
+        "still on the archived organisation's page"
+    )
 
     staff.post(f"/organisations/{police.id}/restore", follow_redirects=True)
     assert AuthActions(partner).login("partner@example.org").status_code == 302
@@ -215,8 +216,13 @@ def test_archiving_an_organisation_stops_its_partner_logins_and_hides_its_contac
 
 def test_ids_and_pages_too_large_for_the_database_are_not_found(client, staff, make):
     make.organisation(name="Only One")
-    for url in ("/organisations/99999999999999999999", "/organisations/2147483648", "/organisations/0",
-                "/organisations/99999999999999999999/edit", "/contacts/99999999999999999999"):
+    for url in (
+        "/organisations/99999999999999999999",
+        "/organisations/2147483648",
+        "/organisations/0",
+        "/organisations/99999999999999999999/edit",
+        "/contacts/99999999999999999999",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.get("/contacts/new?organisation_id=99999999999999999999").status_code == 200
     huge_page = client.get("/organisations/?page=99999999999999999999")
@@ -255,7 +261,11 @@ def test_sort_by_a_column_and_keep_the_sort_across_pages_and_filters(client, sta
     assert 'aria-sort="ascending"' in by_area
     assert 'href="/organisations/?sort=area&amp;order=desc"' in by_area, "the heading reverses the sort"
     assert '<input type="hidden" name="sort" value="area">' in by_area, "filtering keeps the sort"
-    assert _names_in_results(page_text(client.get("/organisations/?sort=area&order=desc"))) == ["Alpha", "Charlie", "Bravo"]
+    assert _names_in_results(page_text(client.get("/organisations/?sort=area&order=desc"))) == [
+        "Alpha",
+        "Charlie",
+        "Bravo",
+    ]
     # By type label as people read it: Health, Local council, Police.
     assert _names_in_results(page_text(client.get("/organisations/?sort=type"))) == ["Bravo", "Charlie", "Alpha"]
     assert _names_in_results(page_text(client.get("/organisations/?sort=nonsense"))) == ["Alpha", "Bravo", "Charlie"]

@@ -22,8 +22,13 @@ def test_admin_creates_a_partner_user_who_can_then_sign_in(app, client, admin, m
     police = make.organisation(name="Bedfordshire Police")
     response = admin.post(
         "/admin/users/new",
-        {"name": "Jordan Lee", "email": "Jordan.Lee@Example.org", "password": "a long temporary pass",
-         "role": "partner", "organisation_id": str(police.id)},
+        {
+            "name": "Jordan Lee",
+            "email": "Jordan.Lee@Example.org",
+            "password": "a long temporary pass",
+            "role": "partner",
+            "organisation_id": str(police.id),
+        },
     )
     assert response.headers["Location"] == "/admin/users/"
     listing = page_text(client.get("/admin/users/"))
@@ -37,10 +42,12 @@ def test_admin_creates_a_partner_user_who_can_then_sign_in(app, client, admin, m
 
 
 def test_a_partner_user_needs_an_organisation(admin):
-    page = page_text(admin.post(
-        "/admin/users/new",
-        {"name": "No Org", "email": "x@example.org", "password": "a long temporary pass", "role": "partner"},
-    ))
+    page = page_text(
+        admin.post(
+            "/admin/users/new",
+            {"name": "No Org", "email": "x@example.org", "password": "a long temporary pass", "role": "partner"},
+        )
+    )
     assert "Select the partner user&#39;s organisation" in page
     assert 'value="No Org"' in page
 
@@ -49,8 +56,13 @@ def test_staff_users_belong_to_no_organisation(app, admin, make):
     police = make.organisation()
     admin.post(
         "/admin/users/new",
-        {"name": "Staff Person", "email": "s@example.org", "password": "a long temporary pass",
-         "role": "staff", "organisation_id": str(police.id)},
+        {
+            "name": "Staff Person",
+            "email": "s@example.org",
+            "password": "a long temporary pass",
+            "role": "staff",
+            "organisation_id": str(police.id),
+        },
     )
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "s@example.org"))
@@ -59,17 +71,21 @@ def test_staff_users_belong_to_no_organisation(app, admin, make):
 
 def test_new_user_mistakes(admin, make):
     make.user("staff", email="taken@example.org")
-    page = page_text(admin.post(
-        "/admin/users/new",
-        {"name": "", "email": "TAKEN@example.org", "password": "short", "role": "wizard"},
-    ))
+    page = page_text(
+        admin.post(
+            "/admin/users/new",
+            {"name": "", "email": "TAKEN@example.org", "password": "short", "role": "wizard"},
+        )
+    )
     assert "Enter the person&#39;s full name" in page
     assert "Password must be 12 characters or more" in page
     assert "Select a role" in page
-    page = page_text(admin.post(
-        "/admin/users/new",
-        {"name": "Dup", "email": "TAKEN@example.org", "password": "a long temporary pass", "role": "staff"},
-    ))
+    page = page_text(
+        admin.post(
+            "/admin/users/new",
+            {"name": "Dup", "email": "TAKEN@example.org", "password": "a long temporary pass", "role": "staff"},
+        )
+    )
     assert "A user with this email address already exists" in page
 
 
@@ -106,7 +122,11 @@ def test_disable_and_enable(app, admin, make):
 def test_admins_cannot_lock_themselves_out(app, admin):
     response = admin.post(f"/admin/users/{admin.user.id}/disable", follow_redirects=True)
     assert "You cannot disable your own account." in page_text(response)
-    page = page_text(admin.post(f"/admin/users/{admin.user.id}/edit", {"name": "Alex Morgan", "email": "admin@example.org", "role": "staff"}))
+    page = page_text(
+        admin.post(
+            f"/admin/users/{admin.user.id}/edit", {"name": "Alex Morgan", "email": "admin@example.org", "role": "staff"}
+        )
+    )
     assert "You cannot remove your own admin role" in page
     with app.app_context():
         me = db.session.get(User, admin.user.id)
@@ -140,7 +160,9 @@ def test_admin_corrects_an_email_and_sets_a_new_temporary_password(app, admin, m
 def test_an_email_in_use_by_someone_else_is_refused_on_edit(admin, make):
     make.user("staff", email="taken@example.org")
     user = make.user("staff", email="mine@example.org", name="Me")
-    page = page_text(admin.post(f"/admin/users/{user.id}/edit", {"name": "Me", "email": "Taken@example.org", "role": "staff"}))
+    page = page_text(
+        admin.post(f"/admin/users/{user.id}/edit", {"name": "Me", "email": "Taken@example.org", "role": "staff"})
+    )
     assert "A user with this email address already exists" in page
     unchanged = admin.post(f"/admin/users/{user.id}/edit", {"name": "Me", "email": "mine@example.org", "role": "staff"})
     assert unchanged.status_code == 302, "keeping your own email is fine"
