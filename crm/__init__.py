@@ -38,11 +38,13 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from crm import cli, errors, security
+    from crm import cli, errors, security, visibility
 
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    # One rule for every blueprint: signed in, unless the view is marked public.
+    app.before_request(visibility.require_sign_in)
     return app
 
 
@@ -96,6 +98,7 @@ def _init_extensions(app: Flask) -> None:
     from crm.auth import models as _auth_models  # noqa: F401
     from crm.auth import services as auth_services
     from crm.contacts import models as _contact_models  # noqa: F401
+    from crm.history import models as _history_models  # noqa: F401
     from crm.organisations import models as _organisation_models  # noqa: F401
 
     @login_manager.user_loader

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.extensions import db, htmx
+from crm.security import log_event
 
 MESSAGES = {
     400: ("There is a problem with your request", "Go back, check what you entered and try again."),
@@ -56,6 +57,12 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 403 or (error.code == 404 and request.view_args):
+            # Refused, or a record asked for by id that is not there for this
+            # user: a run of these is someone probing.
+            log_event("access_refused", status=error.code)
+        elif error.code == 429:
+            log_event("throttled")
         return render_error(error.code)
 
     @app.errorhandler(InternalServerError)

@@ -18,6 +18,15 @@ def date_short(value: datetime | None) -> str:
     return f"{local.day} {local:%B %Y}"
 
 
+def datetime_short(value: datetime | None) -> str:
+    """25 November 2026, 3:05pm (UK time)."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y}, {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
 def mailto(address: str) -> str:
     """A mailto: link to exactly this address: ?, & and the like cannot add headers or recipients."""
     return "mailto:" + quote(address, safe="@")
@@ -25,4 +34,5 @@ def mailto(address: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(date_short)
+    app.add_template_filter(datetime_short)
     app.add_template_filter(mailto)

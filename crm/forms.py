@@ -2,13 +2,49 @@
 
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
-from wtforms import StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def squash_spaces(value):
+    """One line, single spaces: what a name that must be unique is compared as."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def whole_number(value):
+    """A hidden number field's value, or None if it is missing or not a number."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class RecordForm(FlaskForm):
+    """A form that edits one record. It carries the version it was opened at,
+    so that the save path can tell when someone else saved in between."""
+
+    version = HiddenField(filters=[whole_number])
+
+
+def show_error(form: FlaskForm, error, record=None) -> None:
+    """Show a service's DomainError on the field it names, or on the whole form.
+
+    After an edit conflict the form takes the record's new version, so that
+    saving again (having looked) goes through.
+    """
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+    if record is not None and hasattr(form, "version"):
+        form.version.data = record.version
 
 
 def max_length(limit: int, what: str) -> Length:

@@ -3,38 +3,38 @@
 from __future__ import annotations
 
 from flask import current_app, request, url_for
-from flask_login import current_user
 
-# (label, endpoint, who may see it, the URL prefix that marks it current)
-_ITEMS = [
-    ("Dashboard", "dashboard.index", {"admin", "staff", "partner"}, "/dashboard"),
-    ("Organisations", "organisations.index", {"admin", "staff"}, "/organisations"),
-    ("Your organisation", None, {"partner"}, "/organisations"),
-    ("Contacts", "contacts.index", {"admin", "staff", "partner"}, "/contacts"),
-    ("Users", "users.index", {"admin"}, "/admin/users"),
-]
+from crm.visibility import can
 
 
 def navigation_items() -> list[dict]:
-    if not current_user.is_authenticated:
+    permissions = can()
+    if not permissions.signed_in:
         return []
-    items = []
-    for label, endpoint, roles, prefix in _ITEMS:
-        if current_user.role.value not in roles:
-            continue
-        if endpoint is None:
-            if current_user.organisation_id is None:
-                continue
-            href = url_for("organisations.detail", organisation_id=current_user.organisation_id)
-        else:
-            href = url_for(endpoint)
-        items.append({"text": label, "href": href, "active": request.path.startswith(prefix)})
-    return items
+    items = [("Dashboard", url_for("dashboard.index"), "/dashboard")]
+    if permissions.browse_organisations:
+        items.append(("Organisations", url_for("organisations.index"), "/organisations"))
+    elif permissions.organisation_id is not None:
+        organisation_page = url_for("organisations.detail", organisation_id=permissions.organisation_id)
+        items.append(("Your organisation", organisation_page, "/organisations"))
+    items.append(("Contacts", url_for("contacts.index"), "/contacts"))
+    if permissions.manage_users:
+        items.append(("Users", url_for("users.index"), "/admin/users"))
+    return [{"text": label, "href": href, "active": request.path.startswith(prefix)} for label, href, prefix in items]
 
 
 def template_context() -> dict:
     return {
         "navigation_items": navigation_items,
+        "can": _LazyPermissions(),
         "area_name": current_app.config["CRM_AREA_NAME"],
         "service_name": "Partnership CRM",
     }
+
+
+class _LazyPermissions:
+    """`can.x` in a template reads the request's permissions when first used
+    (after the view has run, so a sign-in during the request counts)."""
+
+    def __getattr__(self, name: str):
+        return getattr(can(), name)

@@ -4,9 +4,38 @@ sniffing, and no caching of pages that carry personal data."""
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
+from datetime import UTC, datetime
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g, has_request_context, request
+from flask_login import current_user
+
+# One line of JSON per security event, for an operator to watch or ship:
+# time, event, user id, address, route and a few safe details. Never a
+# password, a token or a form's contents.
+security_log = logging.getLogger("crm.security")
+
+
+def log_event(event: str, *, user_id: int | None = None, **details) -> None:
+    line = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event}
+    if has_request_context():
+        if user_id is None and current_user and current_user.is_authenticated:
+            user_id = current_user.id
+        line.update(address=request.remote_addr, route=f"{request.method} {request.path}")
+    line["user_id"] = user_id
+    line.update(details)
+    security_log.info(json.dumps(line, default=str))
+
+
+def _configure_security_log() -> None:
+    if not security_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        security_log.addHandler(handler)
+    security_log.setLevel(logging.INFO)
+    security_log.propagate = False
 
 
 def csp_nonce() -> str:
@@ -37,6 +66,7 @@ def _has_nul(multidict) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    _configure_security_log()
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.before_request

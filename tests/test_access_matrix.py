@@ -133,6 +133,8 @@ MATRIX = [
     ("GET", "/admin/users/{user}/edit", "other", (LOGIN, 403, 403, 403, 200), None),
     ("POST", "/admin/users/{user}/edit", "own", (LOGIN, 403, 403, 403, USERS), "user_edit"),
     ("POST", "/admin/users/{user}/edit", "other", (LOGIN, 403, 403, 403, USERS), "user_edit"),
+    ("GET", "/admin/users/{user}/disable", "own", (LOGIN, 403, 403, 403, 200), None),
+    ("GET", "/admin/users/{user}/disable", "other", (LOGIN, 403, 403, 403, 200), None),
     ("POST", "/admin/users/{user}/disable", "own", (LOGIN, 403, 403, 403, USERS), "user_disable"),
     ("POST", "/admin/users/{user}/disable", "other", (LOGIN, 403, 403, 403, USERS), "user_disable"),
     ("POST", "/admin/users/{user}/enable", "own", (LOGIN, 403, 403, 403, USERS), "user_enable"),

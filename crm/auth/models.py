@@ -1,36 +1,38 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import UTCDateTime, utcnow
+from crm.enums import LabelledEnum, enum_column
 from crm.extensions import db
+from crm.records import Tracked
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    STAFF = "staff"
-    PARTNER = "partner"
-
-    @property
-    def label(self) -> str:
-        return {"admin": "Admin", "staff": "Staff", "partner": "Partner"}[self.value]
+class Role(LabelledEnum):
+    STAFF = "staff", "Staff"
+    PARTNER = "partner", "Partner"
+    ADMIN = "admin", "Admin"
 
 
-class User(UserMixin, db.Model):
+EMAIL_MAX = 254
+NAME_MAX = 120
+
+
+class User(Tracked, UserMixin, db.Model):
     __tablename__ = "users"
+    # Secrets never enter history; nor does the time of each sign-in.
+    history_exclude = frozenset({"password_hash", "last_login_at"})
+    duplicate = ("email", "A user with this email address already exists")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = enum_column(Role, length=20)
     # A partner user belongs to exactly one organisation; staff and admins to none.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
+from crm import records
 from crm.auth.models import Role, User, UserSession
 from crm.database import utcnow
 from crm.extensions import db
@@ -68,16 +69,17 @@ def create_user(
     role: Role,
     organisation_id: int | None = None,
 ) -> User:
-    user = User(
-        email=normalise_email(email),
-        name=name.strip(),
-        password_hash=hash_password(password),
-        role=role,
-        organisation_id=organisation_id if role == Role.PARTNER else None,
-    )
-    db.session.add(user)
-    db.session.flush()
-    return user
+    if find_user_by_email(email) is not None:
+        field, message = User.duplicate
+        raise records.Duplicate(message, field)
+    values = {
+        "email": normalise_email(email),
+        "name": " ".join(name.split()),
+        "password_hash": hash_password(password),
+        "role": role,
+        "organisation_id": organisation_id if role == Role.PARTNER else None,
+    }
+    return records.create(User(), values)
 
 
 def start_session(user: User) -> str:

@@ -3,12 +3,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from crm.auth import services
 from crm.auth.forms import ChangePasswordForm, LoginForm
 from crm.extensions import db, limiter
 from crm.rendering import render_page
+from crm.security import log_event
+from crm.visibility import public
 
 bp = Blueprint("auth", __name__)
 
@@ -45,6 +47,7 @@ def _account_anywhere_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit(
     lambda: current_app.config["CRM_LOGIN_LIMIT_PER_ADDRESS"],
     methods=["POST"],
@@ -71,22 +74,26 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.form_errors.append(WRONG_DETAILS)
+            log_event("sign_in_failed", account=_account())
         else:
             # A fresh cookie at sign-in, so a session id planted before cannot be reused.
             session.clear()
             services.start_session(user)
             login_user(user)
             db.session.commit()
+            log_event("signed_in", user_id=user.id)
             return redirect(next_path or url_for("dashboard.index"))
     return render_page("auth/login.html", form=form, next_path=next_path)
 
 
 @bp.route("/logout", methods=["POST"])
+@public
 def logout():
     # Already signed out (say, the session expired): the result is the same.
     if current_user.is_authenticated:
         services.end_session(current_user.get_id())
         db.session.commit()
+        log_event("signed_out")
         logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -94,13 +101,14 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if services.change_password(current_user, form.current_password.data, form.new_password.data):
             db.session.commit()
+            log_event("password_changed")
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("dashboard.index"))
         form.current_password.errors.append("Your current password is not right")
+        log_event("password_change_failed")
     return render_page("auth/change_password.html", form=form)

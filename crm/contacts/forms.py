@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
 from crm.contacts import models as m
-from crm.forms import email_field, max_length, notes_field, phone_field, strip
+from crm.forms import RecordForm, email_field, max_length, notes_field, phone_field, strip
 
 
-class ContactForm(FlaskForm):
+class ContactForm(RecordForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),

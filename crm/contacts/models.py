@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Archivable, Timestamps
 from crm.extensions import db
+from crm.records import Tracked
 
 NAME_MAX = 120
 JOB_TITLE_MAX = 120
@@ -13,7 +14,7 @@ PHONE_MAX = 40
 NOTES_MAX = 5000
 
 
-class Contact(Archivable, Timestamps, db.Model):
+class Contact(Tracked, Archivable, Timestamps, db.Model):
     """A person at an organisation. Personal data is kept to what the work needs."""
 
     __tablename__ = "contacts"

@@ -5,33 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
+from crm import records
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import like_pattern
 from crm.extensions import db
-from crm.organisations.models import Organisation
-from crm.visibility import visible_contacts
-
-SEARCH_MAX = 100
+from crm.lists import ListFilters, enum_filter, filter_field, text_filter
+from crm.organisations.models import Organisation, OrganisationType
+from crm.visibility import visible
 
 
 @dataclass(frozen=True)
-class ContactFilters:
-    q: str = ""
-    include_archived: bool = False
+class ContactFilters(ListFilters):
+    """The contacts list: search by name, job title or email; filter by the
+    organisation's name and type; sort by name, organisation or job title."""
 
-    @classmethod
-    def from_args(cls, args) -> ContactFilters:
-        return cls(
-            q=args.get("q", "").strip()[:SEARCH_MAX],
-            include_archived=args.get("archived") == "include",
-        )
+    organisation: str | None = filter_field(text_filter("organisation", "Organisation"))
+    organisation_type: OrganisationType | None = filter_field(
+        enum_filter("type", "Organisation type", OrganisationType)
+    )
 
-    @property
-    def active(self) -> bool:
-        return bool(self.q or self.include_archived)
+    SORTS = ("name", "organisation", "job_title")
 
 
 def active_contacts(query: Select) -> Select:
@@ -44,17 +40,24 @@ def active_contacts(query: Select) -> Select:
 
 def list_contacts(user: User, filters: ContactFilters) -> Select:
     """The contacts list: what `user` may see, matching `filters`, with organisations loaded."""
-    query = filter_contacts(visible_contacts(user), filters).options(joinedload(Contact.organisation))
-    return query if filters.include_archived else active_contacts(query)
+    query = visible(user, Contact).join(Contact.organisation).options(contains_eager(Contact.organisation))
+    if filters.organisation:
+        query = query.where(Organisation.name.ilike(like_pattern(filters.organisation), escape="\\"))
+    if filters.organisation_type:
+        query = query.where(Organisation.type == filters.organisation_type)
+    if not filters.include_archived:
+        query = active_contacts(query)
+    return search_contacts(query, filters).order_by(*_ordering(filters))
 
 
 def contacts_of(user: User, organisation: Organisation, filters: ContactFilters) -> list[Contact]:
     """The contacts on an organisation's page (shown even when the organisation is archived)."""
-    query = visible_contacts(user).where(Contact.organisation_id == organisation.id)
-    return list(db.session.scalars(filter_contacts(query, filters)))
+    query = visible(user, Contact).where(Contact.organisation_id == organisation.id)
+    query = search_contacts(query, filters).order_by(func.lower(Contact.name), Contact.id)
+    return list(db.session.scalars(query))
 
 
-def filter_contacts(query: Select, filters: ContactFilters) -> Select:
+def search_contacts(query: Select, filters: ContactFilters) -> Select:
     if filters.q:
         pattern = like_pattern(filters.q)
         query = query.where(
@@ -66,36 +69,33 @@ def filter_contacts(query: Select, filters: ContactFilters) -> Select:
         )
     if not filters.include_archived:
         query = query.where(Contact.archived_at.is_(None))
-    return query.order_by(func.lower(Contact.name), Contact.id)
+    return query
+
+
+def _ordering(filters: ContactFilters) -> list:
+    """The chosen column, then name, then id, so that pages never shuffle."""
+    column = {
+        "name": func.lower(Contact.name),
+        "organisation": func.lower(Organisation.name),
+        "job_title": func.lower(Contact.job_title),
+    }[filters.sort]
+    primary = column.desc() if filters.descending else column.asc()
+    return [primary, func.lower(Contact.name), Contact.id]
 
 
 EDITABLE_FIELDS = ("name", "job_title", "email", "phone", "notes")
 
 
-def _apply(contact: Contact, data: dict) -> None:
-    for field in EDITABLE_FIELDS:
-        setattr(contact, field, data.get(field) or "")
-    contact.organisation_id = int(data["organisation_id"])
+def _values(data: dict) -> dict:
+    values = {field: data.get(field) or "" for field in EDITABLE_FIELDS}
+    values["organisation_id"] = int(data["organisation_id"])
+    return values
 
 
 def create_contact(data: dict) -> Contact:
-    contact = Contact()
-    _apply(contact, data)
-    db.session.add(contact)
-    db.session.flush()
-    return contact
+    return records.create(Contact(), _values(data))
 
 
-def update_contact(contact: Contact, data: dict) -> None:
-    _apply(contact, data)
-    db.session.flush()
-
-
-def archive_contact(contact: Contact) -> None:
-    contact.archive()
-    db.session.flush()
-
-
-def restore_contact(contact: Contact) -> None:
-    contact.restore()
-    db.session.flush()
+def update_contact(contact: Contact, data: dict, *, version: int | None = None) -> bool:
+    """Save changes; False if nothing changed."""
+    return records.update(contact, _values(data), version=version, noun="contact")

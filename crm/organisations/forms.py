@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
@@ -12,10 +11,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
-from crm.forms import max_length, notes_field, phone_field, strip
+from crm.forms import RecordForm, max_length, notes_field, phone_field, squash_spaces, strip
 from crm.organisations import models as m
+from crm.organisations import services
+from crm.records import Duplicate
 
-TYPE_CHOICES = [(t.value, t.label) for t in m.OrganisationType]
+TYPE_CHOICES = m.OrganisationType.choices()
 
 
 def with_scheme(value):
@@ -40,11 +41,11 @@ def website_address(form, field):
         raise ValidationError("Enter a website address, like www.example.org.uk")
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(RecordForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        filters=[strip],
+        filters=[squash_spaces],
         validators=[DataRequired("Enter the organisation's name"), max_length(m.NAME_MAX, "Name")],
     )
     type = SelectField(
@@ -76,6 +77,19 @@ class OrganisationForm(FlaskForm):
     phone = phone_field(m.PHONE_MAX)
     notes = notes_field(m.NOTES_MAX, "Only area staff see these notes. Do not record anything OFFICIAL-SENSITIVE here.")
     submit = SubmitField("Save organisation", widget=GovSubmitInput())
+
+    def __init__(self, *args, organisation_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._organisation_id = organisation_id
+
+    def validate_name(self, field):
+        # Checked with the other fields so that every problem shows at once;
+        # the save path catches a duplicate that races past this check.
+        if field.data:
+            try:
+                services.check_name_free(field.data, exclude_id=self._organisation_id)
+            except Duplicate as duplicate:
+                raise ValidationError(duplicate.message) from None
 
     def validate_type(self, field):
         if field.data and field.data not in {value for value, _ in TYPE_CHOICES}:

@@ -1,41 +1,25 @@
 from __future__ import annotations
 
-import enum
-
-from sqlalchemy import Enum, Index, String, Text, text
+from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Archivable, Timestamps
+from crm.enums import LabelledEnum, enum_column
 from crm.extensions import db
+from crm.records import Tracked
 
 
-class OrganisationType(enum.StrEnum):
-    POLICE = "police"
-    COURTS_SERVICE = "courts_service"
-    LOCAL_COUNCIL = "local_council"
-    VICTIM_WITNESS_SERVICE = "victim_witness_service"
-    VOLUNTARY_COMMUNITY_GROUP = "voluntary_community_group"
-    HEALTH = "health"
-    PROBATION = "probation"
-    EDUCATION = "education"
-    PROSECUTION_SERVICE = "prosecution_service"
+class OrganisationType(LabelledEnum):
+    POLICE = "police", "Police"
+    COURTS_SERVICE = "courts_service", "Courts service"
+    LOCAL_COUNCIL = "local_council", "Local council"
+    VICTIM_WITNESS_SERVICE = "victim_witness_service", "Victim and witness service"
+    VOLUNTARY_COMMUNITY_GROUP = "voluntary_community_group", "Voluntary or community group"
+    HEALTH = "health", "Health"
+    PROBATION = "probation", "Probation"
+    EDUCATION = "education", "Education"
+    PROSECUTION_SERVICE = "prosecution_service", "Prosecution service"
 
-    @property
-    def label(self) -> str:
-        return ORGANISATION_TYPE_LABELS[self]
-
-
-ORGANISATION_TYPE_LABELS = {
-    OrganisationType.POLICE: "Police",
-    OrganisationType.COURTS_SERVICE: "Courts service",
-    OrganisationType.LOCAL_COUNCIL: "Local council",
-    OrganisationType.VICTIM_WITNESS_SERVICE: "Victim and witness service",
-    OrganisationType.VOLUNTARY_COMMUNITY_GROUP: "Voluntary or community group",
-    OrganisationType.HEALTH: "Health",
-    OrganisationType.PROBATION: "Probation",
-    OrganisationType.EDUCATION: "Education",
-    OrganisationType.PROSECUTION_SERVICE: "Prosecution service",
-}
 
 NAME_MAX = 200
 AREA_MAX = 100
@@ -45,23 +29,16 @@ PHONE_MAX = 40
 NOTES_MAX = 5000
 
 
-class Organisation(Archivable, Timestamps, db.Model):
+class Organisation(Tracked, Archivable, Timestamps, db.Model):
     __tablename__ = "organisations"
+    duplicate = ("name", "An organisation with this name already exists")
     # Names are unique whatever their case: "Victim Support" and
     # "victim support" are the same partner.
     __table_args__ = (Index("uq_organisations_name_lower", text("lower(name)"), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
-    type: Mapped[OrganisationType] = mapped_column(
-        Enum(
-            OrganisationType,
-            native_enum=False,
-            length=40,
-            values_callable=lambda e: [m.value for m in e],
-        ),
-        index=True,
-    )
+    type: Mapped[OrganisationType] = enum_column(OrganisationType, index=True)
     area: Mapped[str] = mapped_column(String(AREA_MAX), default="")
     address: Mapped[str] = mapped_column(String(ADDRESS_MAX), default="")
     website: Mapped[str] = mapped_column(String(WEBSITE_MAX), default="")

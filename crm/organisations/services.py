@@ -6,73 +6,27 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, case, func, or_, select
 
+from crm import records
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import like_pattern
 from crm.extensions import db
+from crm.lists import ListFilters, enum_filter, filter_field
 from crm.organisations.models import Organisation, OrganisationType
-from crm.visibility import visible_contacts, visible_organisations
-
-SEARCH_MAX = 100
+from crm.visibility import visible
 
 
 @dataclass(frozen=True)
-class OrganisationFilters:
-    """What the organisations list was asked for, read safely from the query string."""
+class OrganisationFilters(ListFilters):
+    """The organisations list: search by name or area, filter by type, sort by name, type or area."""
 
-    q: str = ""
-    type: OrganisationType | None = None
-    include_archived: bool = False
-    sort: str = "name"
-    descending: bool = False
+    type: OrganisationType | None = filter_field(enum_filter("type", "Type", OrganisationType))
 
     SORTS = ("name", "type", "area")
 
-    @classmethod
-    def from_args(cls, args) -> OrganisationFilters:
-        raw_type = args.get("type", "")
-        try:
-            org_type = OrganisationType(raw_type) if raw_type else None
-        except ValueError:
-            org_type = None
-        sort = args.get("sort", "name")
-        return cls(
-            q=args.get("q", "").strip()[:SEARCH_MAX],
-            type=org_type,
-            include_archived=args.get("archived") == "include",
-            sort=sort if sort in cls.SORTS else "name",
-            descending=args.get("order") == "desc",
-        )
-
-    @property
-    def active(self) -> bool:
-        return bool(self.q or self.type or self.include_archived)
-
-    def as_args(self, **changes) -> dict:
-        """The query-string arguments for this list, with `changes`; defaults left out."""
-        values = {
-            "q": self.q or None,
-            "type": self.type.value if self.type else None,
-            "archived": "include" if self.include_archived else None,
-            "sort": self.sort if self.sort != "name" else None,
-            "order": "desc" if self.descending else None,
-        }
-        values.update(changes)
-        return {key: value for key, value in values.items() if value is not None}
-
-    def sort_args(self, column: str) -> dict:
-        """Arguments for a column heading: sort by it, or reverse it if already sorted by it."""
-        reverse = self.sort == column and not self.descending
-        return self.as_args(sort=column if column != "name" else None, order="desc" if reverse else None)
-
-    def aria_sort(self, column: str) -> str:
-        if self.sort != column:
-            return "none"
-        return "descending" if self.descending else "ascending"
-
 
 def list_organisations(user: User, filters: OrganisationFilters) -> Select:
-    return filter_organisations(visible_organisations(user), filters)
+    return filter_organisations(visible(user, Organisation), filters)
 
 
 def filter_organisations(query: Select, filters: OrganisationFilters) -> Select:
@@ -108,7 +62,7 @@ def contact_counts(user: User, organisation_ids: list[int]) -> dict[int, int]:
     if not organisation_ids:
         return {}
     contacts = (
-        visible_contacts(user)
+        visible(user, Contact)
         .where(Contact.organisation_id.in_(organisation_ids), Contact.archived_at.is_(None))
         .subquery()
     )
@@ -125,54 +79,55 @@ def partner_user_count(organisation: Organisation) -> int:
     )
 
 
+def squash_spaces(text: str) -> str:
+    """Names as one line with single spaces: "  Bedfordshire  Police " is "Bedfordshire Police"."""
+    return " ".join(text.split())
+
+
 def name_taken(name: str, *, exclude_id: int | None = None) -> bool:
-    query = select(Organisation.id).where(func.lower(Organisation.name) == name.strip().lower())
+    query = select(Organisation.id).where(func.lower(Organisation.name) == squash_spaces(name).lower())
     if exclude_id is not None:
         query = query.where(Organisation.id != exclude_id)
     return db.session.scalar(query.limit(1)) is not None
 
 
-def organisation_choices(include_id: int | None = None) -> list[tuple[str, str]]:
-    """Active organisations as (id, name) choices, plus `include_id` even if archived."""
-    query = select(Organisation.id, Organisation.name).where(
-        or_(Organisation.archived_at.is_(None), Organisation.id == include_id)
+def check_name_free(name: str, *, exclude_id: int | None = None) -> None:
+    if name_taken(name, exclude_id=exclude_id):
+        field, message = Organisation.duplicate
+        raise records.Duplicate(message, field)
+
+
+def organisation_choices(user: User, include_id: int | None = None) -> list[tuple[str, str]]:
+    """Organisations `user` may pick, as (id, name): active ones, plus `include_id` even if archived."""
+    query = visible(user, Organisation).where(or_(Organisation.archived_at.is_(None), Organisation.id == include_id))
+    rows = db.session.execute(
+        query.with_only_columns(Organisation.id, Organisation.name).order_by(func.lower(Organisation.name))
     )
-    rows = db.session.execute(query.order_by(func.lower(Organisation.name)))
     return [(str(id_), name) for id_, name in rows]
 
 
 EDITABLE_FIELDS = ("name", "type", "area", "address", "website", "phone", "notes")
 
 
-def _apply(organisation: Organisation, data: dict) -> None:
-    for field in EDITABLE_FIELDS:
-        value = data.get(field)
-        if field == "type":
-            value = OrganisationType(value)
-        setattr(organisation, field, value if value is not None else "")
+def _values(data: dict) -> dict:
+    """The model's values from a form's data: names squashed, blanks as empty text."""
+    values = {field: data.get(field) or "" for field in EDITABLE_FIELDS}
+    values["name"] = squash_spaces(values["name"])
+    values["type"] = OrganisationType(values["type"])
+    return values
 
 
 def create_organisation(data: dict) -> Organisation:
-    organisation = Organisation()
-    _apply(organisation, data)
-    db.session.add(organisation)
-    db.session.flush()
-    return organisation
+    values = _values(data)
+    check_name_free(values["name"])
+    return records.create(Organisation(), values)
 
 
-def update_organisation(organisation: Organisation, data: dict) -> None:
-    _apply(organisation, data)
-    db.session.flush()
-
-
-def archive_organisation(organisation: Organisation) -> None:
-    organisation.archive()
-    db.session.flush()
-
-
-def restore_organisation(organisation: Organisation) -> None:
-    organisation.restore()
-    db.session.flush()
+def update_organisation(organisation: Organisation, data: dict, *, version: int | None = None) -> bool:
+    """Save changes; False if nothing changed."""
+    values = _values(data)
+    check_name_free(values["name"], exclude_id=organisation.id)
+    return records.update(organisation, values, version=version, noun="organisation")
 
 
 def counts_by_type(query: Select) -> list[tuple[OrganisationType, int]]:

@@ -1,42 +1,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from crm import records
 from crm.contacts.services import ContactFilters, contacts_of
-from crm.database import save_unique
 from crm.extensions import db
+from crm.forms import show_error
+from crm.history.services import history_of
 from crm.organisations import services
 from crm.organisations.forms import TYPE_CHOICES, OrganisationForm
+from crm.organisations.models import Organisation
 from crm.pagination import paginate
 from crm.rendering import render_page
-from crm.visibility import (
-    can_change_partners,
-    can_see_staff_notes,
-    get_visible_organisation,
-    require_change_partners,
-)
+from crm.visibility import can, get_visible, require
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
-
-DUPLICATE_NAME = "An organisation with this name already exists"
-
-
-@bp.before_request
-@login_required
-def signed_in_only():
-    pass
-
-
-def _validate(form: OrganisationForm, organisation_id: int | None = None) -> bool:
-    """Validate the form and the name's uniqueness together, so every problem shows at once."""
-    if not form.is_submitted():
-        return False
-    valid = form.validate()
-    if form.name.data and not form.name.errors and services.name_taken(form.name.data, exclude_id=organisation_id):
-        form.name.errors.append(DUPLICATE_NAME)
-        valid = False
-    return valid
 
 
 @bp.get("/")
@@ -51,17 +30,21 @@ def index():
         filters=filters,
         contact_counts=counts,
         type_choices=TYPE_CHOICES,
-        can_change=can_change_partners(current_user),
+        address=url_for("organisations.index", **filters.as_args()),
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    require_change_partners(current_user)
+    require(can().change_partners)
     form = OrganisationForm()
-    if _validate(form):
-        organisation = save_unique(lambda: services.create_organisation(form.data), form.name, DUPLICATE_NAME)
-        if organisation:
+    if form.validate_on_submit():
+        try:
+            organisation = services.create_organisation(form.data)
+        except records.DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
             flash(f"{organisation.name} added.", "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_page("organisations/form.html", form=form, organisation=None)
@@ -69,7 +52,7 @@ def new():
 
 @bp.get("/<id:organisation_id>")
 def detail(organisation_id: int):
-    organisation = get_visible_organisation(current_user, organisation_id)
+    organisation = get_visible(current_user, Organisation, organisation_id)
     filters = ContactFilters.from_args(request.args)
     contacts = contacts_of(current_user, organisation, filters)
     return render_page(
@@ -78,32 +61,38 @@ def detail(organisation_id: int):
         organisation=organisation,
         contacts=contacts,
         filters=filters,
-        can_change=can_change_partners(current_user),
-        can_see_notes=can_see_staff_notes(current_user),
+        history=history_of(organisation, can()),
     )
 
 
 @bp.route("/<id:organisation_id>/edit", methods=["GET", "POST"])
 def edit(organisation_id: int):
-    organisation = get_visible_organisation(current_user, organisation_id)
-    require_change_partners(current_user)
-    form = OrganisationForm(obj=organisation if request.method == "GET" else None)
+    organisation = get_visible(current_user, Organisation, organisation_id)
+    require(can().change_partners)
+    form = OrganisationForm(obj=organisation if request.method == "GET" else None, organisation_id=organisation.id)
     if request.method == "GET":
         form.type.data = organisation.type.value
-    if _validate(form, organisation_id=organisation.id) and save_unique(
-        lambda: services.update_organisation(organisation, form.data), form.name, DUPLICATE_NAME
-    ):
-        flash("Changes saved.", "success")
-        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    if form.validate_on_submit():
+        try:
+            changed = services.update_organisation(organisation, form.data, version=form.version.data)
+        except records.DomainError as error:
+            show_error(form, error, organisation)
+        else:
+            db.session.commit()
+            flash(
+                "Changes saved." if changed else "You did not change anything, so nothing was saved.",
+                "success" if changed else "info",
+            )
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_page("organisations/form.html", form=form, organisation=organisation)
 
 
 @bp.route("/<id:organisation_id>/archive", methods=["GET", "POST"])
 def archive(organisation_id: int):
-    organisation = get_visible_organisation(current_user, organisation_id)
-    require_change_partners(current_user)
+    organisation = get_visible(current_user, Organisation, organisation_id)
+    require(can().change_partners)
     if request.method == "POST":
-        services.archive_organisation(organisation)
+        records.archive(organisation)
         db.session.commit()
         flash(f"{organisation.name} archived. Its records are kept.", "success")
         return redirect(url_for("organisations.detail", organisation_id=organisation.id))
@@ -116,9 +105,9 @@ def archive(organisation_id: int):
 
 @bp.post("/<id:organisation_id>/restore")
 def restore(organisation_id: int):
-    organisation = get_visible_organisation(current_user, organisation_id)
-    require_change_partners(current_user)
-    services.restore_organisation(organisation)
+    organisation = get_visible(current_user, Organisation, organisation_id)
+    require(can().change_partners)
+    records.restore(organisation)
     db.session.commit()
     flash(f"{organisation.name} restored.", "success")
     return redirect(url_for("organisations.detail", organisation_id=organisation.id))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
@@ -17,15 +16,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from crm.auth.models import Role
+from crm import records
+from crm.auth.models import EMAIL_MAX, NAME_MAX, Role
 from crm.auth.services import PASSWORD_MAX, PASSWORD_MIN
-from crm.forms import email_field, max_length, strip
+from crm.forms import RecordForm, email_field, max_length, squash_spaces
+from crm.users import services
 
-ROLE_CHOICES = [
-    (Role.STAFF.value, "Staff"),
-    (Role.PARTNER.value, "Partner"),
-    (Role.ADMIN.value, "Admin"),
-]
+ROLE_CHOICES = Role.choices()
 ROLE_HINTS = {
     Role.STAFF.value: "Area staff: can see and change everything except user accounts",
     Role.PARTNER.value: "A limited login for one partner organisation: sees only that organisation's records",
@@ -33,13 +30,16 @@ ROLE_HINTS = {
 }
 
 
-class UserDetailsForm(FlaskForm):
+class UserDetailsForm(RecordForm):
+    # Fields are declared in the order the page shows them, so that the error
+    # summary lists problems in that order too.
     name = StringField(
         "Full name",
         widget=GovTextInput(),
-        filters=[strip],
-        validators=[DataRequired("Enter the person's full name"), max_length(120, "Full name")],
+        filters=[squash_spaces],
+        validators=[DataRequired("Enter the person's full name"), max_length(NAME_MAX, "Full name")],
     )
+    email = email_field("Email address", EMAIL_MAX, required_message="Enter an email address")
     role = RadioField(
         "Role",
         widget=GovRadioInput(),
@@ -56,8 +56,9 @@ class UserDetailsForm(FlaskForm):
     )
     submit = SubmitField("Save user", widget=GovSubmitInput())
 
-    def __init__(self, *args, organisation_choices: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, organisation_choices: list[tuple[str, str]], user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._user = user
         self.organisation_id.choices = [("", "Select an organisation"), *organisation_choices]
         self._organisation_ids = {value for value, _ in organisation_choices}
 
@@ -65,12 +66,24 @@ class UserDetailsForm(FlaskForm):
         if field.data not in {value for value, _ in ROLE_CHOICES}:
             raise ValidationError("Select a role")
 
+    def validate_email(self, field):
+        if field.data:
+            try:
+                services.check_email_free(field.data, exclude=self._user)
+            except records.Duplicate as duplicate:
+                raise ValidationError(duplicate.message) from None
+
     def validate_organisation_id(self, field):
         if self.role.data == Role.PARTNER.value:
             if not field.data:
                 raise ValidationError("Select the partner user's organisation")
             if field.data not in self._organisation_ids:
                 raise ValidationError("Select an organisation from the list")
+        elif field.data and self.role.data in (Role.STAFF.value, Role.ADMIN.value):
+            # Refused rather than dropped: the admin may have meant "Partner".
+            raise ValidationError(
+                "Only partner users belong to an organisation. Choose Partner, or select no organisation"
+            )
 
     @property
     def chosen_organisation_id(self) -> int | None:
@@ -94,7 +107,6 @@ def password_field(label: str, description: str, *, required: bool) -> PasswordF
 
 
 class NewUserForm(UserDetailsForm):
-    email = email_field("Email address", 254, required_message="Enter an email address")
     password = password_field(
         "Temporary password",
         f"At least {PASSWORD_MIN} characters. Give it to the person in a separate message; "
@@ -105,7 +117,6 @@ class NewUserForm(UserDetailsForm):
 
 
 class EditUserForm(UserDetailsForm):
-    email = email_field("Email address", 254, required_message="Enter an email address")
     password = password_field(
         "New temporary password (optional)",
         "Only if they have forgotten theirs. Leave blank to keep the current password. "

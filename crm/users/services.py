@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from crm import records
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
 from crm.database import utcnow
-from crm.extensions import db
+from crm.security import log_event
 
 
 def users_query():
@@ -18,13 +19,15 @@ def users_query():
     )
 
 
-class ChangeRefused(Exception):
-    """A change an admin may not make; the message says why, in the user's words."""
-
-
 def email_taken(email: str, *, exclude: User | None = None) -> bool:
     found = auth_services.find_user_by_email(email)
     return found is not None and found is not exclude
+
+
+def check_email_free(email: str, *, exclude: User | None = None) -> None:
+    if email_taken(email, exclude=exclude):
+        field, message = User.duplicate
+        raise records.Duplicate(message, field)
 
 
 def update_user(
@@ -36,32 +39,42 @@ def update_user(
     role: Role,
     organisation_id: int | None,
     new_password: str | None = None,
-) -> None:
+    version: int | None = None,
+) -> bool:
+    """Save an admin's changes to `user`; False if nothing changed."""
     if user.id == acting.id and role != Role.ADMIN:
-        raise ChangeRefused("You cannot remove your own admin role. Ask another admin.")
-    organisation_id = organisation_id if role == Role.PARTNER else None
-    changed_scope = user.role != role or user.organisation_id != organisation_id
-    user.name = name
-    user.email = auth_services.normalise_email(email)
-    user.role = role
-    user.organisation_id = organisation_id
+        raise records.Refused("You cannot remove your own admin role. Ask another admin.", "role")
+    check_email_free(email, exclude=user)
+    before = (user.role, user.organisation_id)
+    values = {
+        "name": name.strip(),
+        "email": auth_services.normalise_email(email),
+        "role": role,
+        "organisation_id": organisation_id if role == Role.PARTNER else None,
+    }
+    changed = records.update(user, values, version=version, noun="user")
     if new_password:
         user.password_hash = auth_services.hash_password(new_password)
-    if changed_scope or new_password:
+        changed = True
+    if (user.role, user.organisation_id) != before:
+        log_event("role_changed", subject_id=user.id, role=user.role.value, organisation_id=user.organisation_id)
+    if (user.role, user.organisation_id) != before or new_password:
         # What the user may see, or how they sign in, has changed: sign them
         # out everywhere so that no open page keeps the old view.
         auth_services.end_all_sessions(user)
-    db.session.flush()
+    return changed
 
 
 def disable_user(acting: User, user: User) -> None:
     if user.id == acting.id:
-        raise ChangeRefused("You cannot disable your own account.")
-    user.disabled_at = utcnow()
+        raise records.Refused("You cannot disable your own account.")
+    if user.disabled_at is None:
+        records.update(user, {"disabled_at": utcnow()})
+        log_event("account_disabled", subject_id=user.id)
     auth_services.end_all_sessions(user)
-    db.session.flush()
 
 
 def enable_user(user: User) -> None:
-    user.disabled_at = None
-    db.session.flush()
+    if user.disabled_at is not None:
+        records.update(user, {"disabled_at": None})
+        log_event("account_enabled", subject_id=user.id)

@@ -1,36 +1,27 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from crm import records
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
-from crm.database import save_unique
 from crm.extensions import db
+from crm.forms import show_error
+from crm.history.services import history_of
 from crm.organisations.services import organisation_choices
 from crm.pagination import paginate
 from crm.rendering import render_page
 from crm.users import services
 from crm.users.forms import ROLE_HINTS, EditUserForm, NewUserForm
-from crm.visibility import require_admin
+from crm.visibility import can, require
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
 
 @bp.before_request
-@login_required
 def admins_only():
-    require_admin(current_user)
-
-
-EMAIL_TAKEN = "A user with this email address already exists"
-
-
-def _email_is_free(form, user: User | None = None) -> bool:
-    if services.email_taken(form.email.data, exclude=user):
-        form.email.errors.append(EMAIL_TAKEN)
-        return False
-    return True
+    require(can().manage_users)
 
 
 def _get_user(user_id: int) -> User:
@@ -48,20 +39,20 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    form = NewUserForm(organisation_choices=organisation_choices())
-    if form.validate_on_submit() and _email_is_free(form):
-        user = save_unique(
-            lambda: auth_services.create_user(
+    form = NewUserForm(organisation_choices=organisation_choices(current_user))
+    if form.validate_on_submit():
+        try:
+            user = auth_services.create_user(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
                 role=Role(form.role.data),
                 organisation_id=form.chosen_organisation_id,
-            ),
-            form.email,
-            EMAIL_TAKEN,
-        )
-        if user:
+            )
+        except records.DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
             flash(f"User {user.name} created. They can now sign in.", "success")
             return redirect(url_for("users.index"))
     return render_page("users/form.html", form=form, user=None, role_hints=ROLE_HINTS)
@@ -72,43 +63,46 @@ def edit(user_id: int):
     user = _get_user(user_id)
     form = EditUserForm(
         obj=user if request.method == "GET" else None,
-        organisation_choices=organisation_choices(include_id=user.organisation_id),
+        organisation_choices=organisation_choices(current_user, include_id=user.organisation_id),
+        user=user,
     )
     if request.method == "GET":
         form.role.data = user.role.value
         form.organisation_id.data = str(user.organisation_id or "")
-    if form.validate_on_submit() and _email_is_free(form, user):
+    if form.validate_on_submit():
         try:
-            saved = save_unique(
-                lambda: services.update_user(
-                    current_user,
-                    user,
-                    name=form.name.data,
-                    email=form.email.data,
-                    role=Role(form.role.data),
-                    organisation_id=form.chosen_organisation_id,
-                    new_password=form.password.data or None,
-                ),
-                form.email,
-                EMAIL_TAKEN,
+            changed = services.update_user(
+                current_user,
+                user,
+                name=form.name.data,
+                email=form.email.data,
+                role=Role(form.role.data),
+                organisation_id=form.chosen_organisation_id,
+                new_password=form.password.data or None,
+                version=form.version.data,
             )
-        except services.ChangeRefused as refusal:
-            # Refused before anything changed.
-            form.role.errors.append(str(refusal))
+        except records.DomainError as error:
+            show_error(form, error, user)
         else:
-            if saved:
+            db.session.commit()
+            if changed:
                 flash(f"Changes to {user.name} saved.", "success")
-                return redirect(url_for("users.index"))
-    return render_page("users/form.html", form=form, user=user, role_hints=ROLE_HINTS)
+            else:
+                flash(f"You did not change anything for {user.name}, so nothing was saved.", "info")
+            return redirect(url_for("users.index"))
+    return render_page("users/form.html", form=form, user=user, role_hints=ROLE_HINTS, history=history_of(user, can()))
 
 
-@bp.post("/<id:user_id>/disable")
+@bp.route("/<id:user_id>/disable", methods=["GET", "POST"])
 def disable(user_id: int):
+    """Disabling signs the person out at once, so it asks first."""
     user = _get_user(user_id)
+    if request.method == "GET":
+        return render_page("users/disable.html", user=user)
     try:
         services.disable_user(current_user, user)
-    except services.ChangeRefused as refusal:
-        flash(str(refusal), "error")
+    except records.DomainError as refusal:
+        flash(refusal.message, "error")
         return redirect(url_for("users.index"))
     db.session.commit()
     flash(f"{user.name} can no longer sign in and has been signed out.", "success")

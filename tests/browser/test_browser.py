@@ -318,7 +318,13 @@ def test_admin_creates_a_partner_login_and_the_partner_changes_the_password(
     page.fill("#name", "Jordan Lee")
     page.fill("#email", "jordan@example.org")
     page.fill("#password", "a temporary password")
+    # The organisation question appears only for a partner user.
+    expect(page.locator("#organisation_id")).to_be_hidden()
+    page.get_by_label("Staff", exact=True).check()
+    expect(page.locator("#organisation_id")).to_be_hidden()
     page.get_by_label("Partner", exact=True).check()
+    expect(page.locator("#organisation_id")).to_be_visible()
+    axe(page, "the new user form, asking for the partner's organisation")
     page.select_option("#organisation_id", label="Bedfordshire Police")
     page.get_by_role("button", name="Create user").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("User Jordan Lee created")

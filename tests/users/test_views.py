@@ -52,18 +52,23 @@ def test_a_partner_user_needs_an_organisation(admin):
     assert 'value="No Org"' in page
 
 
-def test_staff_users_belong_to_no_organisation(app, admin, make):
+def test_an_organisation_for_staff_is_refused_not_dropped(app, admin, make):
+    """Staff belong to no organisation: choosing one is a mistake to point out, not to ignore."""
     police = make.organisation()
-    admin.post(
-        "/admin/users/new",
-        {
-            "name": "Staff Person",
-            "email": "s@example.org",
-            "password": "a long temporary pass",
-            "role": "staff",
-            "organisation_id": str(police.id),
-        },
-    )
+    data = {
+        "name": "Staff Person",
+        "email": "s@example.org",
+        "password": "a long temporary pass",
+        "role": "staff",
+        "organisation_id": str(police.id),
+    }
+    page = page_text(admin.post("/admin/users/new", data))
+    assert "Only partner users belong to an organisation" in page
+    assert 'value="Staff Person"' in page
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "s@example.org")) is None
+
+    admin.post("/admin/users/new", {**data, "organisation_id": ""})
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "s@example.org"))
         assert user.role == Role.STAFF and user.organisation_id is None

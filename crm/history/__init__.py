@@ -1,0 +1,1 @@
+"""History: who changed which field of which record, when, from what to what."""
