@@ -638,7 +638,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "sqlite": sqlite3.sqlite_version,
     }
 
@@ -667,7 +667,7 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    started = time.perf_counter()
+    started, load_at_start = time.perf_counter(), os.getloadavg()
     loads, results, errors = [], [], []
     for database in args.databases:
         for size in args.sizes:
@@ -688,11 +688,12 @@ def main(argv=None) -> int:
     print(
         f"\nTargets: median under {TARGET_MS:g} ms, and no more than {TARGET_RATIO:g}x the smallest size's time. "
         f"{args.runs} runs after {args.warmups} warm-ups; * = the query count varied between runs. "
-        f"Took {time.perf_counter() - started:.0f} s."
+        f"Took {time.perf_counter() - started:.0f} s; load average {load_at_start[0]:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end on {os.cpu_count()} CPUs (other work on the machine skews the times)."
     )
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        "machine": {**machine(), "load_average_at_start": [round(x, 2) for x in load_at_start]},
         "settings": {
             "sizes": args.sizes,
             "databases": args.databases,
