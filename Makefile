@@ -10,7 +10,7 @@ PORT ?= 5000
 
 ASSET_SOURCES := $(shell find crm/static/scss crm/static/js -type f) scripts/build-assets.mjs
 
-.PHONY: run test lint setup python assets db clean screenshots
+.PHONY: run test lint setup python assets db clean screenshots bench
 
 run: setup db
 	@$(FLASK) crm demo-logins
@@ -53,6 +53,12 @@ db: python
 
 screenshots: setup
 	$(BIN)/python scripts/screenshots.py
+
+# The lists and the dashboard at 1,000 and 100,000 organisations on SQLite and
+# PostgreSQL; figures in test-artifacts/bench.json. A quick run:
+# make bench BENCH_ARGS="--sizes 1000"
+bench: setup
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules crm/static/dist .pytest_cache
