@@ -10,7 +10,7 @@ PORT ?= 5000
 
 ASSET_SOURCES := $(shell find crm/static/scss crm/static/js -type f) scripts/build-assets.mjs
 
-.PHONY: run test lint setup python assets db clean screenshots bench
+.PHONY: run test lint setup python assets db reset-demo clean screenshots bench
 
 run: setup db
 	@$(FLASK) crm demo-logins
@@ -51,8 +51,14 @@ db: python
 	$(FLASK) db upgrade
 	$(FLASK) crm seed-demo --if-empty
 
+# Screenshots of the app running at HOST:PORT (make run PORT=... in another terminal).
+# Start again from the demo data: deletes the SQLite database under instance/.
+reset-demo: python
+	rm -f instance/crm.sqlite3 instance/crm.sqlite3-wal instance/crm.sqlite3-shm
+	$(MAKE) db
+
 screenshots: setup
-	$(BIN)/python scripts/screenshots.py
+	$(BIN)/python scripts/screenshots.py http://$(HOST):$(PORT)
 
 # The lists and the dashboard at 1,000 and 100,000 organisations on SQLite and
 # PostgreSQL; figures in test-artifacts/bench.json. A quick run:

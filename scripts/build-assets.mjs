@@ -18,7 +18,16 @@ const css = sass.compile(join(root, 'crm', 'static', 'scss', 'app.scss'), {
   loadPaths: [root, modules],
   style: 'compressed',
   quietDeps: true,
-  silenceDeprecations: ['import']
+  silenceDeprecations: ['import'],
+  // Warnings raised inside the GOV.UK and MoJ packages are theirs to fix;
+  // ours still print.
+  logger: {
+    warn (message, { span, stack }) {
+      if (!(span?.url?.pathname ?? '').includes('/node_modules/') && !(stack ?? '').includes('node_modules/')) {
+        console.warn(`Warning: ${message}`)
+      }
+    }
+  }
 })
 writeFileSync(join(dist, 'css', 'app.css'), css.css)
 
@@ -29,5 +38,9 @@ cpSync(join(govuk, 'assets'), join(dist, 'assets'), { recursive: true })
 const moj = join(modules, '@ministryofjustice', 'frontend', 'moj')
 cpSync(join(moj, 'assets'), join(dist, 'assets'), { recursive: true })
 cpSync(join(modules, 'htmx.org', 'dist', 'htmx.min.js'), join(dist, 'js', 'htmx.min.js'))
+cpSync(
+  join(modules, 'accessible-autocomplete', 'dist', 'accessible-autocomplete.min.js'),
+  join(dist, 'js', 'accessible-autocomplete.min.js')
+)
 
 console.log(`Built front-end assets into ${dist}`)

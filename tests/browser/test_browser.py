@@ -342,3 +342,32 @@ def test_admin_creates_a_partner_login_and_the_partner_changes_the_password(
     expect(partner).to_have_url(live_server + "/dashboard")
     expect(partner.locator(".govuk-notification-banner--success")).to_contain_text("Your password has been changed")
     axe(partner, "the partner dashboard")
+
+
+def test_add_a_contact_choosing_the_organisation_by_typing(app, make, live_server, page, axe):
+    for name in ("Bedfordshire Police", "Bedford Borough Council", "Luton Borough Council"):
+        make.organisation(name=name)
+    make.user("staff", email="staff@example.org")
+    sign_in(page, axe, live_server, "staff@example.org")
+    visit(page, axe, live_server + "/contacts/new")
+    page.fill("#name", "Jordan Lee")
+    # The select has become a type-ahead: typing narrows the organisations.
+    picker = page.get_by_role("combobox", name="Organisation")
+    picker.fill("bedf")
+    options = page.locator(".autocomplete__option")
+    expect(options).to_have_text(["Bedford Borough Council", "Bedfordshire Police"])
+    axe(page, "the contact form with the organisation type-ahead open")
+    options.filter(has_text="Bedfordshire Police").click()
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.locator("h1")).to_have_text("Bedfordshire Police")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Jordan Lee added")
+
+    # A name that matches nothing chooses nothing, and the form says so.
+    visit(page, axe, live_server + "/contacts/new")
+    page.fill("#name", "Someone Else")
+    picker = page.get_by_role("combobox", name="Organisation")
+    picker.fill("no such partner")
+    expect(page.locator(".autocomplete__option--no-results")).to_have_text("No organisation has that name")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the contact's organisation")
+    axe(page, "the contact form with a missing organisation")

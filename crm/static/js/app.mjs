@@ -42,3 +42,30 @@ for (const question of document.querySelectorAll('[data-partner-only]')) {
   }
   sync()
 }
+
+// Long selects become a type-ahead (accessible-autocomplete, from the npm
+// registry), which reads the options from the select and writes the choice
+// back to it, so the form posts exactly as it does without JavaScript.
+if (window.accessibleAutocomplete) {
+  for (const select of document.querySelectorAll('select[data-type-ahead]')) {
+    // The type-ahead takes the select's id for its own input.
+    const inputId = select.id
+    window.accessibleAutocomplete.enhanceSelectElement({
+      selectElement: select,
+      defaultValue: '',
+      showAllValues: true,
+      // No ghost-text hint: it is a second, unlabelled input, which axe rightly flags.
+      autoselect: false,
+      dropdownArrow: () => '',
+      tNoResults: () => 'No organisation has that name',
+      // On leaving the field nothing is confirmed (text is undefined): read
+      // what is typed. A name that matches no option leaves nothing chosen,
+      // rather than quietly keeping the last choice.
+      onConfirm: (text) => {
+        const typed = (text ?? document.getElementById(inputId)?.value ?? '').trim()
+        const match = [...select.options].find((option) => option.value && option.textContent.trim() === typed)
+        select.value = match ? match.value : ''
+      }
+    })
+  }
+}
