@@ -153,3 +153,13 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_a_query_string_of_raw_bytes_that_are_not_utf8_gets_a_clear_400(client, staff):
+    """Werkzeug cannot decode such bytes into request.args; only a hostile client sends them."""
+    for path in ("/organisations/", "/login"):
+        response = client.get(path, environ_overrides={"QUERY_STRING": "q=caf\xe9"})
+        assert response.status_code == 400, path
+        assert "There is a problem with your request" in page_text(response)
+    # Percent-encoded, as a browser sends them, the same bytes are read as before.
+    assert client.get("/organisations/?q=caf%E9").status_code == 200
