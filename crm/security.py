@@ -49,6 +49,13 @@ def init_app(app: Flask) -> None:
             abort(400)
 
     @app.before_request
+    def refuse_files():
+        # No form here takes a file; WTForms would hand a text field the file
+        # object sent under its name, which its length check cannot measure.
+        if request.files:
+            abort(400)
+
+    @app.before_request
     def refuse_nul_characters():
         # No database stores a NUL character in text (PostgreSQL refuses it
         # outright); no person types one. Refuse it before any query runs.
