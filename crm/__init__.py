@@ -114,8 +114,12 @@ def _init_extensions(app: Flask) -> None:
         if request.method == "GET":
             back_to = request.full_path.rstrip("?")
         else:
-            page = urlsplit(htmx.current_url or request.referrer or "")
-            same_site = page.netloc in ("", request.host)
+            try:
+                page = urlsplit(htmx.current_url or request.referrer or "")
+                same_site = page.netloc in ("", request.host)
+            except ValueError:
+                # A header that is not an address ("http://[") names no page to come back to.
+                same_site = False
             back_to = safe_next(page.path + (f"?{page.query}" if page.query else "")) if same_site else None
         login_url = url_for("auth.login", next=back_to)
         if htmx:

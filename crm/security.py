@@ -70,6 +70,22 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.before_request
+    def refuse_query_strings_that_are_not_utf8():
+        # Browsers percent-encode; raw bytes that are not UTF-8 come only from
+        # a hostile client, and Werkzeug cannot decode them into request.args.
+        try:
+            request.query_string.decode()
+        except UnicodeDecodeError:
+            abort(400)
+
+    @app.before_request
+    def refuse_files():
+        # No form here takes a file; WTForms would hand a text field the file
+        # object sent under its name, which its length check cannot measure.
+        if request.files:
+            abort(400)
+
+    @app.before_request
     def refuse_nul_characters():
         # No database stores a NUL character in text (PostgreSQL refuses it
         # outright); no person types one. Refuse it before any query runs.

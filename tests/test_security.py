@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
 import pytest
+from sqlalchemy import func, select
 
 from crm import ConfigurationError, create_app
+from crm.extensions import db
+from crm.organisations.models import Organisation
 from tests.conftest import page_text
 
 
@@ -153,3 +157,32 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_a_query_string_of_raw_bytes_that_are_not_utf8_gets_a_clear_400(client, staff):
+    """Werkzeug cannot decode such bytes into request.args; only a hostile client sends them."""
+    for path in ("/organisations/", "/login"):
+        response = client.get(path, environ_overrides={"QUERY_STRING": "q=caf\xe9"})
+        assert response.status_code == 400, path
+        assert "There is a problem with your request" in page_text(response)
+    # Percent-encoded, as a browser sends them, the same bytes are read as before.
+    assert client.get("/organisations/?q=caf%E9").status_code == 200
+
+
+def test_a_file_sent_to_a_form_gets_a_clear_400_and_saves_nothing(app, client, auth, make):
+    """No form takes a file; WTForms would hand a text field the file object, which it cannot measure."""
+    response = client.post(
+        "/login",
+        data={"csrf_token": auth.csrf_token(), "email": (BytesIO(b"a@example.org"), "email.txt"), "password": "x"},
+    )
+    assert response.status_code == 400
+    make.user("staff", email="staff@example.org")
+    auth.login("staff@example.org")
+    response = client.post(
+        "/organisations/new",
+        data={"csrf_token": auth.csrf_token(), "name": "Uploaded", "type": "police", "notes": (BytesIO(b"x"), "n.txt")},
+    )
+    assert response.status_code == 400
+    assert "There is a problem with your request" in page_text(response)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0

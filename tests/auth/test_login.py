@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from crm.auth.models import UserSession
@@ -238,3 +239,18 @@ def test_a_form_posted_after_the_session_ended_comes_back_to_itspage_text(app, c
     )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/login?next=/organisations/{organisation.id}/archive"
+
+
+@pytest.mark.parametrize("header", ["Referer", "HX-Current-URL"])
+def test_a_post_from_a_page_address_that_is_not_a_url_still_goes_to_sign_in(client, auth, header):
+    """A header urlsplit cannot read ("http://[") names no page to come back to: no next=, no 500."""
+    headers = {header: "http://["}
+    if header == "HX-Current-URL":
+        headers["HX-Request"] = "true"
+    response = auth.post("/organisations/new", {"name": "x", "type": "police"}, headers=headers)
+    if header == "HX-Current-URL":
+        assert response.status_code == 401
+        assert response.headers["HX-Redirect"] == "/login"
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/login"
