@@ -16,14 +16,20 @@ MAX_ID = 2**31 - 1
 class IdConverter(IntegerConverter):
     """`<id:name>` in a route: a positive id that fits the database, otherwise 404."""
 
+    # ASCII digits only: `\d` would also take "１" (full-width) as 1.
+    regex = r"[0-9]+"
+
     def __init__(self, map, *args, **kwargs):
         super().__init__(map, min=1, max=MAX_ID)
 
 
 def int_arg(name: str) -> int | None:
     """A query-string id, or None if absent or not a usable id."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 1 <= value <= MAX_ID else None
+    raw = request.args.get(name, "")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_ID)):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
 
 
 def paginate(query: Select) -> Pagination:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from crm import ConfigurationError, create_app
 from crm.extensions import db
 from crm.organisations.models import Organisation
+from crm.visibility import public
 from tests.conftest import page_text
 
 
@@ -125,6 +126,7 @@ def test_unexpected_errors_get_a_friendly_500(tmp_path):
     app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
 
     @app.get("/boom")
+    @public  # open to anyone, so that the error is reached without signing in
     def boom():
         raise RuntimeError("boom")
 
@@ -186,3 +188,16 @@ def test_a_file_sent_to_a_form_gets_a_clear_400_and_saves_nothing(app, client, a
     assert "There is a problem with your request" in page_text(response)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+
+
+def test_ids_are_ascii_digits_only(client, staff, make):
+    """A full-width "１" is not the id 1, in the path or in the query string."""
+    organisation = make.organisation()
+    fullwidth = "".join(chr(ord("０") + int(digit)) for digit in str(organisation.id))
+    assert client.get(f"/organisations/{organisation.id}").status_code == 200
+    assert client.get(f"/organisations/{fullwidth}").status_code == 404
+    form = client.get(f"/contacts/new?organisation_id={fullwidth}")
+    assert (
+        form.status_code == 200
+        and "selected" not in form.get_data(as_text=True).split('id="organisation_id"')[1].split("</select>")[0]
+    )

@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+from crm.auth.models import EMAIL_MAX
 from crm.auth.services import PASSWORD_MAX, PASSWORD_MIN
 from crm.forms import max_length, strip
 
@@ -18,12 +19,12 @@ class LoginForm(FlaskForm):
         "Email address",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[DataRequired("Enter your email address"), max_length(254, "Email address")],
+        validators=[DataRequired("Enter your email address"), max_length(EMAIL_MAX, "Email address")],
     )
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your password"), max_length(128, "Password")],
+        validators=[InputRequired("Enter your password"), max_length(PASSWORD_MAX, "Password")],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
@@ -32,7 +33,7 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your current password"), max_length(128, "Password")],
+        validators=[InputRequired("Enter your current password"), max_length(PASSWORD_MAX, "Password")],
     )
     new_password = PasswordField(
         "New password",

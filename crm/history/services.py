@@ -34,6 +34,11 @@ class FieldChange:
     before: str
     after: str
 
+    @property
+    def before_blank(self) -> bool:
+        """Nothing was there before: nothing to strike through."""
+        return self.before == EMPTY
+
 
 @dataclass
 class Change:
