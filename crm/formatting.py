@@ -1,14 +1,20 @@
-"""Template filters: dates as people in the area read them (UK time)."""
+"""Template filters: dates as people in the area read them (UK time), and
+email addresses as links and as text that wraps only where it reads well."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 LONDON = ZoneInfo("Europe/London")
+
+# Just after an @ or a dot: where an email address may go onto the next line.
+_AFTER_EMAIL_SEPARATOR = re.compile(r"(?<=[@.])")
 
 
 def date_short(value: datetime | None) -> str:
@@ -32,7 +38,17 @@ def mailto(address: str) -> str:
     return "mailto:" + quote(address, safe="@")
 
 
+def email_breaks(address: str | None) -> Markup:
+    """The address escaped, with a line-break opportunity (<wbr>) after the @
+    and after each dot, so that a narrow column wraps it at those points and
+    never in the middle of a word."""
+    if not address:
+        return Markup("")
+    return Markup("<wbr>").join(escape(part) for part in _AFTER_EMAIL_SEPARATOR.split(address))
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(date_short)
     app.add_template_filter(datetime_short)
     app.add_template_filter(mailto)
+    app.add_template_filter(email_breaks)

@@ -4,7 +4,9 @@ Every page a test opens is watched: a Content Security Policy violation or an
 uncaught script error fails the test at teardown, and so does any other
 console error the test did not say it expected (a 404 page, say). `axe`
 checks a page against WCAG 2.2 AA with axe-core, injected through the
-DevTools protocol (an injected <script> tag would be refused by the CSP).
+DevTools protocol (an injected <script> tag would be refused by the CSP),
+and for reflow (WCAG 1.4.10): at 320 CSS pixels wide the page must not be
+wider than the screen. 320 is the design ruling: it covers 375 px phones.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
+REFLOW_WIDTH = 320
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CSP_MARKERS = ("Content Security Policy", "Refused to")
 
@@ -172,12 +175,67 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# --- reflow --------------------------------------------------------------------------
+
+# How much wider than the window the page is, and what sticks out: the
+# innermost elements whose box or text runs past the right edge.
+_OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const scrollWidth = document.documentElement.scrollWidth;
+  if (scrollWidth <= width) return null;
+  // The right edge of an element's box, or of its text where that runs over.
+  const reach = (el) => {
+    const box = el.getBoundingClientRect();
+    const runsOver = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible';
+    return Math.max(box.right, runsOver ? box.left + el.scrollWidth : 0);
+  };
+  const sticksOut = (el) => {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') return false;
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 && box.height <= 1) return false;  // nothing to see, or visually hidden
+    return reach(el) > width + 0.5;
+  };
+  const culprits = [...document.body.querySelectorAll('*')]
+    .filter(sticksOut)
+    .filter((el) => ![...el.children].some(sticksOut))
+    .slice(0, 5)
+    .map((el) => {
+      const classes = [...el.classList].map((c) => '.' + c).join('');
+      const text = (el.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 40);
+      return `${el.tagName.toLowerCase()}${classes} reaches ${Math.round(reach(el))}px: "${text}"`;
+    });
+  return {width, scrollWidth, culprits};
+}"""
+
+
+def _reflow_problem(page) -> str | None:
+    """Whether the page, laid out REFLOW_WIDTH pixels wide, is wider than that."""
+    viewport = page.viewport_size or VIEWPORT
+    if viewport["width"] == REFLOW_WIDTH:
+        found = page.evaluate(_OVERFLOW)
+    else:
+        page.set_viewport_size({"width": REFLOW_WIDTH, "height": viewport["height"]})
+        try:
+            found = page.evaluate(_OVERFLOW)
+        finally:
+            page.set_viewport_size(viewport)
+    if not found:
+        return None
+    return f"{found['scrollWidth']}px wide in a {found['width']}px window, because of:\n" + "\n".join(
+        f"- {culprit}" for culprit in found["culprits"]
+    )
+
+
 @pytest.fixture
 def axe(browser):
-    """`axe(page)` asserts the page as it is now has no WCAG 2.2 AA violations."""
+    """`axe(page)` asserts the page as it is now has no WCAG 2.2 AA violations,
+    and that it reflows: at 320 px wide it is no wider than the screen."""
 
     def check(page, what: str = "") -> None:
         violations = _violations_in_snapshot(browser, page) if page in _NO_SCRIPT_PAGES else _violations_in(page)
         assert not violations, f"axe found accessibility problems on {what or page.url}:\n{_describe(violations)}"
+        too_wide = _reflow_problem(page)
+        assert not too_wide, f"{what or page.url} does not reflow at {REFLOW_WIDTH}px: {too_wide}"
 
     return check

@@ -13,9 +13,13 @@ from sqlalchemy import delete
 
 from crm.auth.models import UserSession
 from crm.extensions import db
+from crm.organisations.models import NAME_MAX as ORGANISATION_NAME_MAX
+from tests.browser.conftest import REFLOW_WIDTH, VIEWPORT
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
+
+PHONE = {"width": REFLOW_WIDTH, "height": 640}
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -138,6 +142,15 @@ def test_search_organisations_with_javascript(app, make, live_server, page, axe)
     expect_one_page_shell(page)
     wait_for_htmx(page)
     axe(page, "the organisations list after searching")
+
+    # The table htmx brought in says it scrolls only while it is wider than
+    # its box: not at 1280 px, yes on a phone, and not again on the desktop.
+    hint = page.locator("#results .app-table-scroll__hint")
+    expect(hint).to_be_hidden()
+    page.set_viewport_size(PHONE)
+    expect(hint).to_be_visible()
+    page.set_viewport_size(VIEWPORT)
+    expect(hint).to_be_hidden()
 
     page.locator("#type").select_option("local_council")
     expect(result_names(page)).to_have_text(["Bedford Borough Council"])
@@ -329,6 +342,10 @@ def test_admin_creates_a_partner_login_and_the_partner_changes_the_password(
     page.get_by_role("button", name="Create user").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("User Jordan Lee created")
     axe(page, "the users list")
+    # At 1280 px the users table fits: no scroll bar, no hint.
+    region = page.locator(".app-table-scroll__region")
+    assert region.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "the users table scrolls at 1280 px"
+    expect(page.locator(".app-table-scroll__hint")).to_be_hidden()
 
     partner = new_page()
     sign_in(partner, axe, live_server, "jordan@example.org", "a temporary password")
@@ -371,3 +388,177 @@ def test_add_a_contact_choosing_the_organisation_by_typing(app, make, live_serve
     page.get_by_role("button", name="Save contact").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select the contact's organisation")
     axe(page, "the contact form with a missing organisation")
+
+
+# --- a phone's screen ------------------------------------------------------------------------
+
+LONG_EMAIL = "firstname.middlename.lastname@partner-organisation.example.org.uk"
+
+# The text of an element line by line, as it is laid out.
+_LINES = """(el) => {
+  const lines = [];
+  let top = null;
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getClientRects()[0];
+      if (!box || /\\s/.test(node.data[i])) continue;
+      if (top === null || box.top > top + 2) { lines.push(''); top = box.top; }
+      lines[lines.length - 1] += node.data[i];
+    }
+  }
+  return lines;
+}"""
+
+# Tables that are not inside a labelled scroll region that the keyboard can reach.
+_LOOSE_TABLES = """() => [...document.querySelectorAll('table')]
+  .filter((table) => !table.closest('[role=region][tabindex="0"][aria-label]'))
+  .map((table) => table.querySelector('caption')?.textContent.trim() || table.outerHTML.slice(0, 60))"""
+
+
+# The size of the area around the middle of an element that a tap lands on.
+_TAP_TARGET = """(el) => {
+  el.scrollIntoView({block: 'center'});
+  const box = el.getBoundingClientRect();
+  const x = box.left + box.width / 2;
+  const y = box.top + box.height / 2;
+  const lands = (px, py) => el.contains(document.elementFromPoint(px, py));
+  const reach = (dx, dy) => {
+    let steps = 0;
+    while (steps < 200 && lands(x + dx * (steps + 1), y + dy * (steps + 1))) steps++;
+    return steps;
+  };
+  return {width: reach(-1, 0) + 1 + reach(1, 0), height: reach(0, -1) + 1 + reach(0, 1)};
+}"""
+
+
+def lines_of(locator) -> list[str]:
+    return locator.evaluate(_LINES)
+
+
+def expect_email_breaks_only_after_separators(locator, email: str, must_wrap: bool = False):
+    """The address reads whole, and where it wraps, each line ends after an @,
+    a dot or a hyphen: at every small width, not just where the luck falls."""
+    page = locator.page
+    for width in (REFLOW_WIDTH, 360, 414) if must_wrap else (REFLOW_WIDTH,):
+        page.set_viewport_size({**PHONE, "width": width})
+        lines = lines_of(locator)
+        assert "".join(lines) == email
+        assert all(line[-1] in "@.-" for line in lines[:-1]), f"{email} broke mid-word at {width}px: {lines}"
+        if must_wrap:
+            assert len(lines) > 1, f"{email} did not wrap at {width}px: {lines}"
+    page.set_viewport_size(PHONE)
+
+
+def check_phone_page(page, axe, what: str):
+    """axe (which checks reflow at 320 px too), every table in a scroll region,
+    and the header's account links each on one line and 44 px tall to a tap."""
+    axe(page, what)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= page.evaluate("() => window.innerWidth")
+    assert page.evaluate(_LOOSE_TABLES) == [], f"tables on {what} that are not in a scroll region"
+    header = page.locator("header")
+    for target in (header.get_by_role("link", name="Change password"), header.get_by_role("button", name="Sign out")):
+        if target.count():
+            tap = target.evaluate(_TAP_TARGET)
+            assert tap["height"] >= 44 and tap["width"] >= 44, f"{target} takes taps on {tap} on {what}"
+            assert len(lines_of(target)) == 1, f"{target} wraps on {what}: {lines_of(target)}"
+
+
+def test_every_page_fits_a_phone(app, make, live_server, new_page, axe):
+    """At 320 px (the design ruling, which covers 375 px phones) no page is
+    wider than the screen: not with the longest unbroken names, long emails,
+    errors, banners or a partner's long name in the header."""
+    long_name = "A" * ORGANISATION_NAME_MAX
+    police = make.organisation(name="Bedfordshire Police", type="police", area="Bedfordshire")
+    long_one = make.organisation(
+        name=long_name, type="voluntary_community_group", area="B" * 100, address="C" * 300, phone="01234 567890"
+    )
+    make.contact(long_one, name="E" * 120, job_title="F" * 120, email=LONG_EMAIL, phone="07700 900123")
+    contact = make.contact(
+        police, name="Jo Bloggs", job_title="Witness care officer", email="jo.bloggs@police.example.org"
+    )
+    idva = make.organisation(
+        name="Hertfordshire and Bedfordshire Independent Domestic Violence Advisory Service Partnership",
+        type="victim_witness_service",
+        area="Hertfordshire",
+    )
+    make.user("staff", email="staff@example.org", name="Sam Staff")
+    make.user("admin", email="admin@example.org", name="Ada Admin")
+    make.user("staff", email="g" * 60 + "@example.org", name="G" * 120)
+    make.user("partner", organisation=idva, email=LONG_EMAIL, name="Alexandra Montgomery-Fitzwilliam")
+
+    staff = new_page(viewport=PHONE)
+    sign_in(staff, axe, live_server, "staff@example.org")
+    expect(staff).to_have_url(live_server + "/dashboard")
+    check_phone_page(staff, axe, "the staff dashboard")
+
+    visit(staff, axe, live_server + "/organisations/?q=a&type=voluntary_community_group&sort=area&order=desc")
+    expect(result_names(staff)).to_have_text([long_name])
+    check_phone_page(staff, axe, "the organisations list, filtered")
+    visit(staff, axe, live_server + "/organisations/")
+    check_phone_page(staff, axe, "the organisations list")
+    expect(staff.locator(".app-table-scroll__hint")).to_have_text("Scroll sideways to see the whole table")
+    expect(staff.locator(".app-table-scroll__hint")).to_be_visible()
+
+    visit(staff, axe, f"{live_server}/organisations/{long_one.id}")
+    check_phone_page(staff, axe, "an organisation with a long name")
+    expect_email_breaks_only_after_separators(staff.locator("#contacts td.app-email"), LONG_EMAIL)
+
+    visit(staff, axe, f"{live_server}/organisations/{long_one.id}/edit")
+    staff.locator("#name").fill("A" * 300)
+    staff.get_by_role("button", name="Save organisation").click()
+    expect(staff.locator(".govuk-error-summary")).to_contain_text("Name must be 200 characters or fewer")
+    check_phone_page(staff, axe, "the organisation form with an error")
+
+    # A success banner with a long name in it.
+    staff.get_by_role("link", name="Back").click()
+    staff.get_by_role("link", name="Archive organisation").click()
+    check_phone_page(staff, axe, "archiving an organisation")
+    staff.get_by_role("button", name="Archive organisation").click()
+    expect(staff.locator(".govuk-notification-banner--success")).to_contain_text(long_name + " archived.")
+    check_phone_page(staff, axe, "an organisation just archived")
+
+    visit(staff, axe, live_server + "/contacts/?archived=include")
+    check_phone_page(staff, axe, "the contacts list")
+    expect_email_breaks_only_after_separators(staff.locator("#results td.app-email").first, LONG_EMAIL)
+    visit(staff, axe, f"{live_server}/contacts/{contact.id}")
+    check_phone_page(staff, axe, "a contact")
+    expect_email_breaks_only_after_separators(
+        staff.locator(".govuk-summary-list__value a[href^=mailto]"), "jo.bloggs@police.example.org"
+    )
+
+    admin = new_page(viewport=PHONE)
+    sign_in(admin, axe, live_server, "admin@example.org")
+    expect(admin).to_have_url(live_server + "/dashboard")
+    check_phone_page(admin, axe, "the admin dashboard")
+    visit(admin, axe, live_server + "/admin/users/")
+    check_phone_page(admin, axe, "the users list")
+    expect_email_breaks_only_after_separators(admin.locator("td.app-email", has_text="partner-"), LONG_EMAIL)
+    visit(admin, axe, live_server + "/admin/users/new")
+    admin.get_by_role("button", name="Create user").click()
+    expect(admin.locator(".govuk-error-summary")).to_be_visible()
+    check_phone_page(admin, axe, "the new user form with errors")
+
+    partner = new_page(viewport=PHONE)
+    sign_in(partner, axe, live_server, LONG_EMAIL)
+    expect(partner).to_have_url(live_server + "/dashboard")
+    check_phone_page(partner, axe, "the dashboard of a partner with a long name")
+    visit(partner, axe, f"{live_server}/organisations/{idva.id}")
+    check_phone_page(partner, axe, "the partner's organisation")
+    visit(partner, axe, live_server + "/contacts/")
+    check_phone_page(partner, axe, "the partner's contacts")
+    visit(partner, axe, live_server + "/account/password")
+    check_phone_page(partner, axe, "changing a password")
+    expect_email_breaks_only_after_separators(partner.locator(".govuk-caption-l"), LONG_EMAIL, must_wrap=True)
+
+    # A contact's page where the email has to wrap.
+    visit(staff, axe, f"{live_server}/contacts/?q=EEE&archived=include")
+    staff.locator("#results tbody a").first.click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("E" * 120)
+    check_phone_page(staff, axe, "a contact with a long email")
+    expect_email_breaks_only_after_separators(
+        staff.locator(".govuk-summary-list__value a[href^=mailto]"), LONG_EMAIL, must_wrap=True
+    )
