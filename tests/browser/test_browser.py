@@ -562,3 +562,28 @@ def test_every_page_fits_a_phone(app, make, live_server, new_page, axe):
     expect_email_breaks_only_after_separators(
         staff.locator(".govuk-summary-list__value a[href^=mailto]"), LONG_EMAIL, must_wrap=True
     )
+
+
+def test_on_a_phone_the_filter_panel_folds_until_something_is_filtered(app, make, live_server, new_page, axe):
+    make.organisation(name="Bedfordshire Police")
+    make.user("staff", email="staff@example.org")
+    phone = new_page(viewport={"width": 320, "height": 800})
+    sign_in(phone, axe, live_server, "staff@example.org")
+    visit(phone, axe, live_server + "/organisations/")
+    panel = phone.locator("details[data-filter-toggle]")
+    expect(panel).not_to_have_attribute("open", "")
+    expect(phone.locator("#q")).to_be_hidden()
+    phone.get_by_text("Filter organisations").click()
+    expect(phone.locator("#q")).to_be_visible()
+    axe(phone, "the organisations list on a phone with the filter open")
+
+    # With a filter in force, the panel stays open to show it.
+    visit(phone, axe, live_server + "/organisations/?type=police")
+    expect(phone.locator("#type")).to_be_visible()
+
+    # On a wide screen the panel is simply there, with no fold to open.
+    desk = new_page()
+    sign_in(desk, axe, live_server, "staff@example.org")
+    visit(desk, axe, live_server + "/organisations/")
+    expect(desk.locator("#q")).to_be_visible()
+    expect(desk.get_by_text("Filter organisations")).to_be_hidden()

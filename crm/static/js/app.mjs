@@ -94,3 +94,11 @@ function watchTables (root) {
 
 watchTables(document)
 document.body.addEventListener('htmx:load', (event) => watchTables(event.detail.elt))
+
+// On a phone, a list's filter panel starts folded while nothing is filtered,
+// so that the results are the first thing under the heading.
+if (window.matchMedia('(max-width: 40.0525em)').matches) {
+  for (const panel of document.querySelectorAll('[data-filter-toggle]:not([data-filter-active])')) {
+    panel.open = false
+  }
+}
