@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, String, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from crm.extensions import db
@@ -80,10 +82,42 @@ def save_unique(change, field, message: str):
     return result if result is not None else True
 
 
+def escape_like(text: str) -> str:
+    """`text` with LIKE's wildcards (and the escape character, a backslash) taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with its wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{escape_like(text)}%"
+
+
+class folded(FunctionElement):
+    """Text as lists sort it, compare it and match its beginning: case folded, in code point order.
+
+    `folded(Organisation.name)` is `name COLLATE NOCASE` on SQLite and
+    `lower(name) COLLATE "C"` on PostgreSQL: the same order on both (SQLite's
+    NOCASE folds ASCII letters only, PostgreSQL's lower() every letter). One
+    index on it serves the sort, the keyset comparison `(folded(name), id) >
+    (...)` and a prefix search `LIKE 'ab%'` together; on PostgreSQL only a
+    "C" collation lets a plain index serve LIKE (this server's default,
+    C.UTF-8, does not), and a text_pattern_ops index could not serve the sort.
+    Indexes and queries must use this same expression to meet.
+    """
+
+    type = String()
+    name = "folded"
+    inherit_cache = True
+
+
+@compiles(folded)
+def _folded_sqlite(element, compiler, **kw):
+    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+
+
+@compiles(folded, "postgresql")
+def _folded_postgresql(element, compiler, **kw):
+    return f'lower({compiler.process(element.clauses, **kw)}) COLLATE "C"'
 
 
 @event.listens_for(Engine, "connect")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Select, exists, or_
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from crm import records
 from crm.auth.models import User
 from crm.contacts.models import Contact
-from crm.database import like_pattern
+from crm.database import folded, like_pattern
 from crm.extensions import db
 from crm.lists import ListFilters, enum_filter, filter_field, text_filter
 from crm.organisations.models import Organisation, OrganisationType
+from crm.organisations.services import SEARCH_INDEX as ORGANISATION_SEARCH_INDEX
+from crm.pagination import Listing
+from crm.search import FullText, TextSearch
 from crm.visibility import visible
 
 
@@ -30,34 +33,88 @@ class ContactFilters(ListFilters):
     SORTS = ("name", "organisation", "job_title")
 
 
+# The SQLite trigram table over the searched columns (migration 0003).
+SEARCH_INDEX = FullText(
+    "contacts_search",
+    Contact.id,
+    {"name": Contact.name, "job_title": Contact.job_title, "email": Contact.email},
+)
+
+
+def active() -> list:
+    """Conditions for contacts that are neither archived nor at an archived organisation.
+
+    The organisation's side is a NOT EXISTS on the contact's own row, which
+    needs no join: joined, with a condition on organisations, SQLite builds
+    a Bloom filter over every organisation before it reads the first contact
+    of a page (its planner does not weigh the LIMIT).
+    """
+    archived = aliased(Organisation)
+    at_archived_organisation = exists().where(archived.id == Contact.organisation_id, archived.archived_at.is_not(None))
+    return [Contact.archived_at.is_(None), ~at_archived_organisation]
+
+
 def active_contacts(query: Select) -> Select:
     """Contacts in `query` that are neither archived nor at an archived organisation."""
-    return query.where(
-        Contact.archived_at.is_(None),
-        Contact.organisation.has(Organisation.archived_at.is_(None)),
-    )
+    return query.where(*active())
 
 
-def list_contacts(user: User, filters: ContactFilters) -> Select:
-    """The contacts list: what `user` may see, matching `filters`, with organisations loaded."""
-    query = visible(user, Contact).join(Contact.organisation).options(contains_eager(Contact.organisation))
-    if filters.organisation:
-        query = query.where(Organisation.name.ilike(like_pattern(filters.organisation), escape="\\"))
+def list_contacts(user: User, filters: ContactFilters) -> Listing:
+    """The contacts list: what `user` may see, matching `filters`, with organisations loaded.
+
+    The organisation is joined only where the sort or a filter needs it;
+    otherwise counting and walking read contacts alone, and each page loads
+    its rows' organisations with them.
+    """
+    needs_organisation = bool(filters.sort == "organisation" or filters.organisation_type or filters.organisation)
+    select = visible(user, Contact)
+    if needs_organisation:
+        select = select.join(Contact.organisation)
+        loader = contains_eager(Contact.organisation)
+    else:
+        loader = joinedload(Contact.organisation, innerjoin=True)
+    conditions = []
     if filters.organisation_type:
-        query = query.where(Organisation.type == filters.organisation_type)
+        conditions.append(Organisation.type == filters.organisation_type)
     if not filters.include_archived:
-        query = active_contacts(query)
-    return search_contacts(query, filters).order_by(*_ordering(filters))
+        conditions.extend(active())
+        if filters.sort == "organisation":
+            # The same rows; said again on the joined organisation so that the
+            # sort can read the index of active organisations by name.
+            conditions.append(Organisation.archived_at.is_(None))
+    searches = []
+    if filters.q:
+        searches.append(TextSearch(filters.q, SEARCH_INDEX, ("name", "job_title", "email"), prefix=Contact.name))
+    if filters.organisation:
+        searches.append(
+            TextSearch(filters.organisation, ORGANISATION_SEARCH_INDEX, ("name",), prefix=Organisation.name)
+        )
+    # The contacts in the sort index (and perhaps a few more): how far a searched walk may go.
+    window = select
+    if not filters.include_archived:
+        window = window.where(Contact.archived_at.is_(None))
+        if filters.sort == "organisation":
+            window = window.where(Organisation.archived_at.is_(None))
+    return Listing(
+        select,
+        keys=sort_keys(filters),
+        filters=conditions,
+        descending=filters.descending,
+        searches=searches,
+        options=[loader],
+        window=window,
+    )
 
 
 def contacts_of(user: User, organisation: Organisation, filters: ContactFilters) -> list[Contact]:
     """The contacts on an organisation's page (shown even when the organisation is archived)."""
     query = visible(user, Contact).where(Contact.organisation_id == organisation.id)
-    query = search_contacts(query, filters).order_by(func.lower(Contact.name), Contact.id)
+    query = search_contacts(query, filters).order_by(folded(Contact.name), Contact.id)
     return list(db.session.scalars(query))
 
 
 def search_contacts(query: Select, filters: ContactFilters) -> Select:
+    """One organisation's contacts matching the search box (a handful of rows: no index needed)."""
     if filters.q:
         pattern = like_pattern(filters.q)
         query = query.where(
@@ -72,15 +129,15 @@ def search_contacts(query: Select, filters: ContactFilters) -> Select:
     return query
 
 
-def _ordering(filters: ContactFilters) -> list:
-    """The chosen column, then name, then id, so that pages never shuffle."""
-    column = {
-        "name": func.lower(Contact.name),
-        "organisation": func.lower(Organisation.name),
-        "job_title": func.lower(Contact.job_title),
+def sort_keys(filters: ContactFilters) -> tuple:
+    """The chosen column, then the name, then the id, so that pages never shuffle (each has its index)."""
+    name = folded(Contact.name)
+    return {
+        "name": (name, Contact.id),
+        # By organisation: its name and id (the organisation's own order), then the contact's.
+        "organisation": (folded(Organisation.name), Organisation.id, name, Contact.id),
+        "job_title": (folded(Contact.job_title), name, Contact.id),
     }[filters.sort]
-    primary = column.desc() if filters.descending else column.asc()
-    return [primary, func.lower(Contact.name), Contact.id]
 
 
 EDITABLE_FIELDS = ("name", "job_title", "email", "phone", "notes")

@@ -27,7 +27,7 @@ def index():
     filters = services.ContactFilters.from_args(request.args)
     page = paginate(services.list_contacts(current_user, filters))
     # Each contact's page links back to this list as it is now (search, page).
-    list_url = url_for("contacts.index", page=page.page if page.page > 1 else None, **filters.as_args())
+    list_url = url_for("contacts.index", **page.link_args(filters.as_args(), "this"))
     return render_page(
         "contacts/list.html",
         block="results",

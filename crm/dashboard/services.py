@@ -1,15 +1,21 @@
-"""What the dashboard summarises. Every count goes through the visibility helpers."""
+"""What the dashboard summarises. Every count goes through the visibility helpers.
+
+Counts are capped (`crm.pagination.capped`): past CAP the dashboard says
+"more than 1,000", so that it costs the same at any size.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from crm import pagination
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.contacts.services import active_contacts
 from crm.extensions import db
 from crm.organisations.models import Organisation
 from crm.organisations.services import counts_by_type
+from crm.pagination import capped
 from crm.visibility import visible
 
 
@@ -17,12 +23,15 @@ def summary(user: User) -> dict:
     organisations = visible(user, Organisation)
     active_organisations = organisations.where(Organisation.archived_at.is_(None))
     contacts = active_contacts(visible(user, Contact))
+    # Read backwards through the index on (updated_at, id) of active organisations.
     recent = db.session.scalars(
         active_organisations.order_by(Organisation.updated_at.desc(), Organisation.id.desc()).limit(5)
     ).all()
+    organisation_count, contact_count = db.session.execute(select(capped(active_organisations), capped(contacts))).one()
     return {
-        "organisation_count": db.session.scalar(select(func.count()).select_from(active_organisations.subquery())),
-        "contact_count": db.session.scalar(select(func.count()).select_from(contacts.subquery())),
+        "organisation_count": organisation_count,
+        "contact_count": contact_count,
+        "cap": pagination.CAP,
         "by_type": counts_by_type(organisations),
         "recent_organisations": recent,
     }

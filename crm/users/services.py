@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from crm import records
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
 from crm.database import utcnow
+from crm.pagination import Listing
 from crm.security import log_event
 
 
-def users_query():
-    """Every user, active ones first, with their organisations in the same query."""
-    return (
-        select(User).options(joinedload(User.organisation)).order_by(User.disabled_at.is_not(None), User.name, User.id)
-    )
+def users_listing() -> Listing:
+    """Every user, active ones first, then by name, with their organisations in the same query."""
+    disabled = case((User.disabled_at.is_(None), 0), else_=1)
+    return Listing(select(User), keys=(disabled, User.name, User.id), options=[joinedload(User.organisation)])
 
 
 def email_taken(email: str, *, exclude: User | None = None) -> bool:

@@ -33,7 +33,7 @@ def _get_user(user_id: int) -> User:
 
 @bp.get("/")
 def index():
-    users = paginate(services.users_query())
+    users = paginate(services.users_listing())
     return render_page("users/list.html", users=users)
 
 

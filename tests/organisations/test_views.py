@@ -126,9 +126,12 @@ def test_search_by_name_or_area_and_filter_by_type(client, staff, make):
 
 def test_search_takes_wildcards_literally_and_odd_input_safely(client, staff, make):
     make.organisation(name="Police 100% Partnership")
+    make.organisation(name="%Percent Club")
     make.organisation(name="Other")
     assert _names_in_results(page_text(client.get("/organisations/?q=100%25"))) == ["Police 100% Partnership"]
-    assert _names_in_results(page_text(client.get("/organisations/?q=%25"))) == ["Police 100% Partnership"]
+    # Under three characters, a term matches the start of the name, % and all.
+    assert _names_in_results(page_text(client.get("/organisations/?q=%25"))) == ["%Percent Club"]
+    assert _names_in_results(page_text(client.get("/organisations/?q=_"))) == []
     for odd in ("?type=nonsense", "?page=-3", "?page=abc", "?q=" + "x" * 5000, "?q=%F0%9F%98%80"):
         assert client.get("/organisations/" + odd).status_code == 200, odd
     # A NUL character cannot be stored or searched for in any database.
