@@ -1,4 +1,4 @@
-"""Lists a page at a time, quickly at any size (DESIGN ruling 7).
+"""Lists a page at a time, quickly at any size.
 
 A list hands `paginate` a `Listing`: its rows as a query (visibility and
 filters applied, no order), its text searches (`crm.search`), and its sort

@@ -1,4 +1,4 @@
-"""Searching a list for text (DESIGN ruling 8).
+"""Searching a list for text.
 
 A term of three characters or more finds every row with it anywhere in the
 searched columns, whatever the case: exactly the rows `col ILIKE '%term%'`

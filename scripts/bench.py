@@ -10,12 +10,11 @@ Flask's test client, signed in as staff, so routing, templates and SQL all
 count. Each page: the median server time over --runs requests after
 --warmups, and the SQL statements one request runs. Every response must be
 200, and a list's "N found" must agree with the data loaded: the number up to
-1,000, "More than 1,000" past it (DESIGN ruling 7). The last page is the one
+1,000, "More than 1,000" past it. The last page is the one
 the list's own "Last" link (or highest page number) leads to, and it must
 show the rows that really sort last.
 
-The table and test-artifacts/bench.json mark what misses the targets (DESIGN
-principle 10): under 30 ms median, and at the largest size no more than 1.5
+The table and test-artifacts/bench.json mark what misses the targets: under 30 ms median, and at the largest size no more than 1.5
 times the figure at the smallest.
 
 A new area adds itself in two places: a loader registered with
@@ -182,7 +181,7 @@ JOB_TITLES = [
     "Liaison Officer", "Project Officer",
 ]  # fmt: skip
 
-# The search terms of DESIGN ruling 8: one rare, one common (a tenth of the rows or more), one of two characters.
+# The search terms: one rare, one common (a tenth of the rows or more), one of two characters.
 ORGANISATION_TERMS = {"rare": RARE_AREA, "common": "Council", "short": "ox"}
 CONTACT_TERMS = {"rare": RARE_SURNAME, "common": "officer", "short": "sa"}
 CAP = 1000  # lists count this far (crm.pagination.CAP), then say "More than 1,000"

@@ -23,7 +23,7 @@ missing CSRF token; 404 for a bad id in the path. Posts carry the session's
 valid CSRF token unless the case is about the token, and the tests check that
 they got past it to the handlers: a fuzz stopped at the door proves nothing.
 
-The shape follows DESIGN ruling 9: a fixed table of cases plus a
+The shape: a fixed table of cases plus a
 derandomised hypothesis run with few examples,
 
 * every route once per role with the bad-id cases (every other one as htmx);

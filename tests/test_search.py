@@ -1,4 +1,4 @@
-"""Searching through the trigram indexes finds exactly what ILIKE '%term%' finds (DESIGN ruling 8).
+"""Searching through the trigram indexes finds exactly what ILIKE '%term%' finds.
 
 Both lists' searches are checked against a plain ILIKE over the same
 columns, on both databases, with awkward terms: LIKE's wildcards, quotes,

@@ -12,7 +12,7 @@ writes them, so that queries meet them: `name COLLATE NOCASE` on SQLite,
 `lower(name) COLLATE "C"` on PostgreSQL (which also serves a name prefix,
 LIKE 'ab%', where the server's own collation would not).
 
-Substring search (DESIGN ruling 8, crm/search.py):
+Substring search (crm/search.py):
 - PostgreSQL: the pg_trgm extension and a GIN trigram index per searched
   column, which serve ILIKE '%term%' as it is. `fastupdate` is off: with it
   on, new rows wait in a pending list that every search reads through (tens
