@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, String, event
+from sqlalchemy import DateTime, Index, String, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
-
-from crm.extensions import db
 
 
 def utcnow() -> datetime:
@@ -65,23 +62,6 @@ class Archivable:
         self.archived_at = None
 
 
-def save_unique(change, field, message: str):
-    """Run `change` and commit; if a unique index refuses it, roll back and say so on `field`.
-
-    Forms check uniqueness first so that every problem shows at once; this
-    catches the same name or email added by someone else in between.
-    Returns what `change` returned, or None when it was refused.
-    """
-    try:
-        result = change()
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        field.errors.append(message)
-        return None
-    return result if result is not None else True
-
-
 def escape_like(text: str) -> str:
     """`text` with LIKE's wildcards (and the escape character, a backslash) taken literally."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -108,6 +88,25 @@ class folded(FunctionElement):
     type = String()
     name = "folded"
     inherit_cache = True
+
+
+def while_active(model) -> dict:
+    """Keyword arguments for an index that leaves archived rows out, as the lists do."""
+    return {"sqlite_where": model.archived_at.is_(None), "postgresql_where": model.archived_at.is_(None)}
+
+
+def trigram_indexes(*columns) -> None:
+    """GIN trigram indexes on PostgreSQL for substring search (crm/search.py);
+    SQLite has an FTS5 table per searchable table instead (migration 0003)."""
+    for column in columns:
+        Index(
+            f"ix_{column.class_.__tablename__}_{column.key}_trgm",
+            column,
+            postgresql_using="gin",
+            postgresql_ops={column.key: "gin_trgm_ops"},
+            postgresql_with={"fastupdate": "off"},
+            info={"dialect": "postgresql"},  # for autogenerate (migrations/env.py)
+        ).ddl_if(dialect="postgresql")
 
 
 @compiles(folded)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import flash
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import HiddenField, StringField, TextAreaField
@@ -45,6 +46,15 @@ def show_error(form: FlaskForm, error, record=None) -> None:
         form.form_errors.append(error.message)
     if record is not None and hasattr(form, "version"):
         form.version.data = record.version
+
+
+def flash_saved(changed: bool, subject: str | None = None) -> None:
+    """Say what an edit did: saved, or nothing to save (then no history was written either)."""
+    if changed:
+        flash(f"Changes to {subject} saved." if subject else "Changes saved.", "success")
+    else:
+        about = f" for {subject}" if subject else ""
+        flash(f"You did not change anything{about}, so nothing was saved.", "info")
 
 
 def max_length(limit: int, what: str) -> Length:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.database import Archivable, Timestamps, folded
+from crm.database import Archivable, Timestamps, folded, trigram_indexes, while_active
 from crm.extensions import db
 from crm.records import Tracked
 
@@ -35,17 +35,8 @@ class Contact(Tracked, Archivable, Timestamps, db.Model):
 # The list's indexes (migration 0003): one per sort, partial because the
 # list leaves archived contacts out; by organisation, for the sort by
 # organisation and the counts on each organisation's row.
-_ACTIVE = {"sqlite_where": Contact.archived_at.is_(None), "postgresql_where": Contact.archived_at.is_(None)}
+_ACTIVE = while_active(Contact)
 Index("ix_contacts_name_active", folded(Contact.name), Contact.id, **_ACTIVE)
 Index("ix_contacts_job_title_active", folded(Contact.job_title), folded(Contact.name), Contact.id, **_ACTIVE)
 Index("ix_contacts_organisation_active", Contact.organisation_id, folded(Contact.name), Contact.id, **_ACTIVE)
-# Substring search on PostgreSQL (crm/search.py); SQLite has an FTS5 table instead.
-for _column in (Contact.name, Contact.job_title, Contact.email):
-    Index(
-        f"ix_contacts_{_column.key}_trgm",
-        _column,
-        postgresql_using="gin",
-        postgresql_ops={_column.key: "gin_trgm_ops"},
-        postgresql_with={"fastupdate": "off"},
-        info={"dialect": "postgresql"},  # for autogenerate (migrations/env.py)
-    ).ddl_if(dialect="postgresql")
+trigram_indexes(Contact.name, Contact.job_title, Contact.email)

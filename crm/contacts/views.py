@@ -11,7 +11,7 @@ from crm.contacts import services
 from crm.contacts.forms import ContactForm
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.forms import show_error
+from crm.forms import flash_saved, show_error
 from crm.history.services import history_of
 from crm.organisations.models import Organisation, OrganisationType
 from crm.organisations.services import organisation_choices
@@ -86,10 +86,7 @@ def edit(contact_id: int):
             show_error(form, error, contact)
         else:
             db.session.commit()
-            flash(
-                "Changes saved." if changed else "You did not change anything, so nothing was saved.",
-                "success" if changed else "info",
-            )
+            flash_saved(changed)
             return redirect(url_for("contacts.detail", contact_id=contact.id))
     return render_page("contacts/form.html", form=form, contact=contact)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.database import Archivable, Timestamps, folded
+from crm.database import Archivable, Timestamps, folded, trigram_indexes, while_active
 from crm.enums import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.records import Tracked
@@ -52,7 +52,7 @@ class Organisation(Tracked, Archivable, Timestamps, db.Model):
 
 # The lists' and the dashboard's indexes (migration 0003): one per sort and
 # filter, partial because the lists leave archived organisations out.
-_ACTIVE = {"sqlite_where": Organisation.archived_at.is_(None), "postgresql_where": Organisation.archived_at.is_(None)}
+_ACTIVE = while_active(Organisation)
 Index("ix_organisations_name_active", folded(Organisation.name), Organisation.id, **_ACTIVE)
 # On PostgreSQL with the name itself too, so that the dashboard's capped counts by type read the index alone.
 Index(
@@ -72,13 +72,4 @@ Index(
     sqlite_where=Organisation.archived_at.is_not(None),
     postgresql_where=Organisation.archived_at.is_not(None),
 )
-# Substring search on PostgreSQL (crm/search.py); SQLite has an FTS5 table instead.
-for _column in (Organisation.name, Organisation.area):
-    Index(
-        f"ix_organisations_{_column.key}_trgm",
-        _column,
-        postgresql_using="gin",
-        postgresql_ops={_column.key: "gin_trgm_ops"},
-        postgresql_with={"fastupdate": "off"},
-        info={"dialect": "postgresql"},  # for autogenerate (migrations/env.py)
-    ).ddl_if(dialect="postgresql")
+trigram_indexes(Organisation.name, Organisation.area)

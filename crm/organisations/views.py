@@ -6,7 +6,7 @@ from flask_login import current_user
 from crm import records
 from crm.contacts.services import ContactFilters, contacts_of
 from crm.extensions import db
-from crm.forms import show_error
+from crm.forms import flash_saved, show_error
 from crm.history.services import history_of
 from crm.organisations import services
 from crm.organisations.forms import TYPE_CHOICES, OrganisationForm
@@ -79,10 +79,7 @@ def edit(organisation_id: int):
             show_error(form, error, organisation)
         else:
             db.session.commit()
-            flash(
-                "Changes saved." if changed else "You did not change anything, so nothing was saved.",
-                "success" if changed else "info",
-            )
+            flash_saved(changed)
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_page("organisations/form.html", form=form, organisation=organisation)
 

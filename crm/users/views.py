@@ -7,7 +7,7 @@ from crm import records
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
 from crm.extensions import db
-from crm.forms import show_error
+from crm.forms import flash_saved, show_error
 from crm.history.services import history_of
 from crm.organisations.services import organisation_choices
 from crm.pagination import paginate
@@ -85,10 +85,7 @@ def edit(user_id: int):
             show_error(form, error, user)
         else:
             db.session.commit()
-            if changed:
-                flash(f"Changes to {user.name} saved.", "success")
-            else:
-                flash(f"You did not change anything for {user.name}, so nothing was saved.", "info")
+            flash_saved(changed, user.name)
             return redirect(url_for("users.index"))
     return render_page("users/form.html", form=form, user=user, role_hints=ROLE_HINTS, history=history_of(user, can()))
 
