@@ -95,11 +95,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     # Models must be imported before the mapper configures relationships.
+    from crm.actions import models as _action_models  # noqa: F401
     from crm.auth import models as _auth_models  # noqa: F401
     from crm.auth import services as auth_services
     from crm.contacts import models as _contact_models  # noqa: F401
     from crm.history import models as _history_models  # noqa: F401
+    from crm.meetings import models as _meeting_models  # noqa: F401
     from crm.organisations import models as _organisation_models  # noqa: F401
+    from crm.series import models as _series_models  # noqa: F401
 
     @login_manager.user_loader
     def load_user(token: str):

@@ -43,6 +43,8 @@ class Tracked:
       history_exclude   fields that never enter history (secrets, bookkeeping)
       history_audience  fields a partner may read the history of (default: staff only)
       field_labels      how a field is named in its history, where the name is not enough
+      staff_history     staff (not only admins) read this record's history: meetings, actions
+      history_collections  many-to-many fields whose membership history keeps (as ids)
       duplicate         (field, message) for when a unique index refuses a save
     """
 
@@ -51,6 +53,8 @@ class Tracked:
     history_exclude: ClassVar[frozenset[str]] = frozenset()
     history_audience: ClassVar[dict[str, Audience]] = {}
     field_labels: ClassVar[dict[str, str]] = {}
+    staff_history: ClassVar[bool] = False
+    history_collections: ClassVar[tuple[str, ...]] = ()
     duplicate: ClassVar[tuple[str, str] | None] = None
 
     # The database refuses an update made from an older version of the row.
@@ -198,7 +202,19 @@ def _changed_fields(record: Tracked, *, new: bool) -> list[tuple[str, str | None
             after = stored_value(history.added[0]) if history.added else None
             if before != after:
                 changes.append((field, before, after))
+    for field in record.history_collections:
+        history = state.attrs[field].history
+        if new or history.has_changes():
+            before = _ids([*history.unchanged, *history.deleted])
+            after = _ids([*history.unchanged, *history.added])
+            if before != after and not (new and after is None):
+                changes.append((field, None if new else before, after))
     return changes
+
+
+def _ids(records) -> str | None:
+    """A collection as history keeps it: its members' ids, in order, comma-separated."""
+    return ",".join(str(record_id) for record_id in sorted(record.id for record in records)) or None
 
 
 def _action(record: Tracked, fields: list[tuple[str, str | None, str | None]], *, new: bool) -> str:

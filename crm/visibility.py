@@ -27,12 +27,17 @@ from typing import TypeVar
 
 from flask import abort, current_app, g, request
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, false, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
+from crm.actions.models import Action
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
+from crm.enums import LabelledEnum
 from crm.extensions import db, login_manager
+from crm.markings import Marking
+from crm.meetings.models import AgendaItem, ItemNote, Meeting, MeetingStatus
 from crm.organisations.models import Organisation
+from crm.series.models import MeetingSeries, series_members
 
 Q = TypeVar("Q", bound=Select)
 PartnerRule = Callable[[User], ColumnElement[bool]]
@@ -84,6 +89,81 @@ def _contact(user: User) -> ColumnElement[bool]:
     return Contact.organisation_id == user.organisation_id
 
 
+@partner_rule(MeetingSeries)
+def _series(user: User) -> ColumnElement[bool]:
+    """A series is visible to partner users of its member organisations."""
+    return MeetingSeries.id.in_(
+        select(series_members.c.series_id).where(series_members.c.organisation_id == user.organisation_id)
+    )
+
+
+@partner_rule(Meeting)
+def _meeting(user: User) -> ColumnElement[bool]:
+    """A meeting's details are visible, from the moment it is planned, to partner
+    users of the organisations involved in it, unless the whole meeting is
+    OFFICIAL-SENSITIVE. How much more they see follows its lifecycle
+    (`meeting_access`)."""
+    return and_(Meeting.marking == Marking.OFFICIAL, Meeting.involving(user.organisation_id))
+
+
+@partner_rule(Action)
+def _action(user: User) -> ColumnElement[bool]:
+    """A partner's register holds its own organisation's actions, wherever they were agreed."""
+    return Action.owner_id == user.organisation_id
+
+
+# --- how much of a meeting a user sees -------------------------------------------
+
+
+class MinutesVersion(LabelledEnum):
+    """The full minutes are the area's; partners and panels get the partner version."""
+
+    FULL = "full", "Full version (staff only)"
+    PARTNER = "partner", "Partner and panel version"
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """What a user sees of a meeting they may see at all: its details always;
+    its agenda once published; its minutes, in `version`, once circulated."""
+
+    agenda: bool
+    minutes: bool
+    version: MinutesVersion
+
+
+def meeting_access(user: User, meeting: Meeting) -> MeetingAccess:
+    if user.role in (Role.ADMIN, Role.STAFF):
+        return MeetingAccess(agenda=True, minutes=True, version=MinutesVersion.FULL)
+    return MeetingAccess(
+        agenda=meeting.status.reached(MeetingStatus.AGENDA_PUBLISHED),
+        minutes=meeting.status.reached(MeetingStatus.CIRCULATED),
+        version=MinutesVersion.PARTNER,
+    )
+
+
+# What the partner version leaves out: anything OFFICIAL-SENSITIVE, and
+# everything agreed in a sensitive item.
+_PARTNER_VERSION_RULES: dict[type, Callable[[], ColumnElement[bool]]] = {
+    AgendaItem: lambda: AgendaItem.marking == Marking.OFFICIAL,
+    ItemNote: lambda: and_(
+        ItemNote.marking == Marking.OFFICIAL,
+        ItemNote.item_id.in_(select(AgendaItem.id).where(AgendaItem.marking == Marking.OFFICIAL)),
+    ),
+    Action: lambda: or_(
+        Action.agenda_item_id.is_(None),
+        Action.agenda_item_id.in_(select(AgendaItem.id).where(AgendaItem.marking == Marking.OFFICIAL)),
+    ),
+}
+
+
+def in_version(version: MinutesVersion, query: Q, model: type) -> Q:
+    """`query` over a meeting's contents, limited to what `version` of the minutes holds."""
+    if version is MinutesVersion.FULL:
+        return query
+    return query.where(_PARTNER_VERSION_RULES[model]())
+
+
 # --- what a user may do -------------------------------------------------------
 
 
@@ -123,6 +203,16 @@ class Permissions:
         return self.is_staff
 
     @property
+    def change_meetings(self) -> bool:
+        """Series, meetings, their minutes and the actions agreed in them are kept by staff."""
+        return self.is_staff
+
+    @property
+    def see_sensitive(self) -> bool:
+        """OFFICIAL-SENSITIVE content, and the full version of minutes."""
+        return self.is_staff
+
+    @property
     def manage_users(self) -> bool:
         return self.role == Role.ADMIN
 
@@ -130,6 +220,11 @@ class Permissions:
     def see_history(self) -> bool:
         """Who changed what, field by field, on organisations, contacts and users."""
         return self.role == Role.ADMIN
+
+    @property
+    def see_meeting_history(self) -> bool:
+        """Staff see the history of meetings (reopened minutes, say), as well as admins."""
+        return self.is_staff
 
 
 def permissions_for(user) -> Permissions:

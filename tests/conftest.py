@@ -17,6 +17,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -28,7 +29,10 @@ from crm.auth import services as auth_services
 from crm.auth.models import Role
 from crm.contacts import services as contact_services
 from crm.extensions import db, limiter
+from crm.meetings import services as meeting_services
+from crm.meetings.models import MeetingStatus
 from crm.organisations import services as organisation_services
+from crm.series import services as series_services
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 STRICT = os.environ.get("CRM_TESTS_STRICT") == "1"
@@ -209,6 +213,28 @@ class Factories:
                 {"organisation_id": organisation.id, "name": name or f"Person {self._next()}", **fields}
             )
             return self._detached(contact)
+
+    def series(self, name=None, members=(), **fields):
+        with self.app.app_context():
+            series = series_services.create_series(
+                {"name": name or f"Series {self._next()}", "member_ids": [o.id for o in members], **fields}
+            )
+            return self._detached(series)
+
+    def meeting(self, title=None, *, series=None, organisations=(), status=None, **fields):
+        """A meeting (a partnership meeting tomorrow, unless told otherwise), at lifecycle `status`."""
+        values = {
+            "title": title or f"Meeting {self._next()}",
+            "kind": "partnership_meeting",
+            "starts_at": datetime.now(UTC) + timedelta(days=1),
+            "series_id": series.id if series else None,
+            **fields,
+        }
+        with self.app.app_context():
+            meeting = meeting_services.create_meeting(values, organisation_ids=[o.id for o in organisations])
+            if status is not None:
+                meeting.status = MeetingStatus(status)
+            return self._detached(meeting)
 
     def user(self, role="staff", organisation=None, email=None, name=None, password=PASSWORD):
         with self.app.app_context():

@@ -50,7 +50,7 @@ class Change:
 
 def readable_fields(model: type[Tracked], permissions) -> set[str] | None:
     """The fields of `model` whose history the reader may see; None: all of them."""
-    if permissions.see_history:
+    if permissions.see_history or (permissions.is_staff and model.staff_history):
         return None
     if permissions.is_partner:
         return {name for name, audience in model.history_audience.items() if audience == Audience.PARTNER}
@@ -112,6 +112,8 @@ def _references(model: type[Tracked]) -> dict[str, type]:
         if relationship.direction.name == "MANYTOONE" and len(relationship.local_columns) == 1:
             (column,) = relationship.local_columns
             found[mapper.get_property_by_column(column).key] = relationship.mapper.class_
+        elif relationship.key in model.history_collections:
+            found[relationship.key] = relationship.mapper.class_
     return found
 
 
@@ -122,8 +124,7 @@ def _reference_labels(model: type[Tracked], entries) -> dict[tuple[str, str], st
     for entry in entries:
         if entry.field in references:
             for value in (entry.before, entry.after):
-                if value and value.isdigit():
-                    wanted[entry.field].add(int(value))
+                wanted[entry.field].update(int(part) for part in (value or "").split(",") if part.isdigit())
     labels = {}
     for field_name, ids in wanted.items():
         target = references[field_name]
@@ -144,6 +145,8 @@ def _readable(model: type[Tracked], name: str, value: str | None, labels: dict) 
         return EMPTY
     if (name, value) in labels:
         return labels[(name, value)]
+    if name in model.history_collections:
+        return ", ".join(sorted(labels.get((name, part), f"#{part}") for part in value.split(",")))
     column = inspect(model).columns.get(name)
     if column is not None and isinstance(column.type, Enum) and column.type.enum_class:
         member = _member(column.type.enum_class, value)

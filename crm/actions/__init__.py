@@ -1,0 +1,1 @@
+"""Actions agreed at meetings (or raised on their own), and their progress."""

@@ -1,0 +1,1 @@
+"""Meetings (engagements), their attendance, agenda, minutes and feedback."""

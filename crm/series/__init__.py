@@ -1,0 +1,1 @@
+"""Meeting series: the standing bodies that meet again and again."""
