@@ -33,6 +33,24 @@ def datetime_short(value: datetime | None) -> str:
     return f"{local.day} {local:%B %Y}, {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+def clock(value: datetime | None) -> str:
+    """2pm, 2:30pm (UK time)."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    minutes = f":{local:%M}" if local.minute else ""
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def meeting_day(value: datetime | None) -> str:
+    """Tuesday 3 March 2026 (UK date)."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
 def mailto(address: str) -> str:
     """A mailto: link to exactly this address: ?, & and the like cannot add headers or recipients."""
     return "mailto:" + quote(address, safe="@")
@@ -50,5 +68,7 @@ def email_breaks(address: str | None) -> Markup:
 def init_app(app: Flask) -> None:
     app.add_template_filter(date_short)
     app.add_template_filter(datetime_short)
+    app.add_template_filter(clock)
+    app.add_template_filter(meeting_day)
     app.add_template_filter(mailto)
     app.add_template_filter(email_breaks)

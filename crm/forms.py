@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, time
+
 from flask import flash
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
-from wtforms import HiddenField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea, GovTextInput
+from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 
@@ -111,4 +114,84 @@ def notes_field(limit: int, description: str) -> TextAreaField:
         description=description,
         filters=[strip],
         validators=[max_length(limit, "Notes")],
+    )
+
+
+class UKDateField(Field):
+    """A date as GOV.UK asks for it: day, month and year in three boxes.
+
+    `what` names the date in messages ("the date of the meeting"). Whatever
+    was typed is shown back as typed, right or wrong.
+    """
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, *, what: str = "the date", required: bool = True, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.what = what
+        self.required = required
+
+    def _value(self):
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        # Always three parts, however many a client sent, so that the widget can show them back.
+        self.raw_data = [str(part).strip() for part in [*valuelist, "", "", ""][:3]]
+        self.data = None
+
+    def pre_validate(self, form):
+        if self.raw_data is None:
+            return
+        day, month, year = self.raw_data
+        what = self.what
+        if not (day or month or year):
+            if self.required:
+                raise ValidationError(f"Enter {what}")
+            return
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise ValidationError(f"{what[0].upper()}{what[1:]} must include a {' and a '.join(missing)}")
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)) or len(year) != 4:
+            raise ValidationError(f"{what[0].upper()}{what[1:]} must be a real date, like 27 3 2026")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{what[0].upper()}{what[1:]} must be a real date, like 27 3 2026") from None
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
+
+
+def parse_time(text: str | None) -> time | None:
+    """A time as people type it: 14:30, 2:30pm, 2.30 pm, 9am, noon. None if it is not one."""
+    text = (text or "").strip().lower().replace(" ", "")
+    if text in ("noon", "midday", "12noon"):
+        return time(12, 0)
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match.group(2) is None:
+        return None  # "14" alone is not clearly a time
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def time_field(label: str, *, required_message: str | None = None) -> StringField:
+    def a_time(form, field):
+        if field.data and parse_time(field.data) is None:
+            raise ValidationError(f"Enter {label.lower().removesuffix(' (optional)')} as a time, like 14:30 or 2:30pm")
+
+    presence = DataRequired(required_message) if required_message else Optional()
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        description="For example, 14:30 or 2:30pm",
+        filters=[strip],
+        validators=[presence, Length(max=10, message=f"Enter {label.lower()} as a time, like 14:30"), a_time],
     )

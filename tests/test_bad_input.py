@@ -260,7 +260,15 @@ def world(make):
         "staff": make.user("staff", email="staff@example.org"),
         "admin": make.user("admin", email="admin@example.org"),
     }
-    return World(users, {"organisation_id": own.id, "contact_id": own_contact.id, "user_id": colleague.id})
+    meeting = make.meeting("Own Meeting", organisations=[own], status="circulated")
+    ids = {
+        "organisation_id": own.id,
+        "contact_id": own_contact.id,
+        "user_id": colleague.id,
+        "meeting_id": meeting.id,
+        "step": "approve",
+    }
+    return World(users, ids)
 
 
 # --- sending and checking ----------------------------------------------------------------
