@@ -13,6 +13,7 @@ from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.contacts.services import active_contacts
 from crm.extensions import db
+from crm.meetings import services as meetings
 from crm.organisations.models import Organisation
 from crm.organisations.services import counts_by_type
 from crm.pagination import capped
@@ -28,7 +29,10 @@ def summary(user: User) -> dict:
         active_organisations.order_by(Organisation.updated_at.desc(), Organisation.id.desc()).limit(5)
     ).all()
     organisation_count, contact_count = db.session.execute(select(capped(active_organisations), capped(contacts))).one()
+    waiting = meetings.recent_minutes(user) if user.is_partner else meetings.awaiting_staff(user)
     return {
+        "next_meetings": meetings.upcoming(user),
+        "waiting_meetings": waiting,
         "organisation_count": organisation_count,
         "contact_count": contact_count,
         "cap": pagination.CAP,

@@ -179,6 +179,7 @@ Index("ix_meetings_title", folded(Meeting.title), Meeting.id)
 Index("ix_meetings_series_starts", Meeting.series_id, Meeting.starts_at, Meeting.id)
 Index("ix_meetings_status_starts", Meeting.status, Meeting.starts_at, Meeting.id)
 Index("ix_meetings_kind_starts", Meeting.kind, Meeting.starts_at, Meeting.id)
+Index("ix_meetings_circulated", Meeting.circulated_at, Meeting.id)
 
 
 class Attendance(Tracked, db.Model):

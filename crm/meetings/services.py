@@ -293,6 +293,18 @@ def upcoming(user: User, *, limit: int = 5, now: datetime | None = None) -> list
     return list(db.session.scalars(query))
 
 
+def recent_minutes(user: User, *, limit: int = 5) -> list[Meeting]:
+    """Minutes most recently circulated that `user` may read (for a partner: the partner version)."""
+    query = (
+        visible(user, Meeting)
+        .where(Meeting.status.in_(MeetingStatus.from_step(MeetingStatus.CIRCULATED)))
+        .order_by(Meeting.circulated_at.desc(), Meeting.id.desc())
+        .options(joinedload(Meeting.series))
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
 def awaiting_staff(user: User, *, limit: int = 5, now: datetime | None = None) -> list[Meeting]:
     """Meetings whose minutes wait for staff: held or in draft, oldest first."""
     now = now or utcnow()
@@ -304,6 +316,7 @@ def awaiting_staff(user: User, *, limit: int = 5, now: datetime | None = None) -
         visible(user, Meeting)
         .where(Meeting.status.in_(waiting) | past_planned)
         .order_by(Meeting.starts_at, Meeting.id)
+        .options(joinedload(Meeting.series))
         .limit(limit)
     )
     return list(db.session.scalars(query))

@@ -122,6 +122,7 @@ def upgrade():
     )
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.create_index("ix_meetings_kind_starts", ["kind", "starts_at", "id"], unique=False)
+        batch_op.create_index("ix_meetings_circulated", ["circulated_at", "id"], unique=False)
         batch_op.create_index("ix_meetings_series_starts", ["series_id", "starts_at", "id"], unique=False)
         batch_op.create_index("ix_meetings_starts", ["starts_at", "id"], unique=False)
         batch_op.create_index("ix_meetings_status_starts", ["status", "starts_at", "id"], unique=False)
@@ -424,6 +425,7 @@ def downgrade():
         batch_op.drop_index("ix_meetings_starts")
         batch_op.drop_index("ix_meetings_series_starts")
         batch_op.drop_index("ix_meetings_kind_starts")
+        batch_op.drop_index("ix_meetings_circulated")
 
     op.drop_table("meetings")
     with op.batch_alter_table("meeting_series", schema=None) as batch_op:

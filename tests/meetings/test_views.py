@@ -147,3 +147,27 @@ def test_the_list_filters_by_series_kind_and_dates(app, client, make, staff):
     by_dates = page_text(client.get("/meetings/?when=all&from=1/5/2026&to=31/5/2026"))
     assert "People Week visit" in by_dates and "Coercive control session" not in by_dates
     assert "1 meeting found" in by_dates
+
+
+def test_the_dashboard_shows_the_next_meetings_and_the_minutes_waiting(app, client, make, auth):
+    own, other = make.organisation("Own Org"), make.organisation("Other Org")
+    now = datetime.now(UTC)
+    make.meeting("Panel next week", organisations=[own], starts_at=now + timedelta(days=7))
+    make.meeting("Other org visit", organisations=[other], starts_at=now + timedelta(days=3))
+    make.meeting("Held last week", organisations=[own], starts_at=now - timedelta(days=7), status="held")
+    make.meeting("Circulated panel", organisations=[own], starts_at=now - timedelta(days=30), status="circulated")
+    make.user("staff", email="staff@example.org")
+    make.user("partner", organisation=own, email="partner@own.example")
+
+    auth.login("staff@example.org")
+    page = page_text(client.get("/dashboard"))
+    assert page.index("Other org visit") < page.index("Panel next week")
+    waiting = page[page.index("Minutes waiting for staff") :]
+    assert "Held last week" in waiting and "Circulated panel" not in waiting
+    auth.logout()
+
+    auth.login("partner@own.example")
+    page = page_text(client.get("/dashboard"))
+    assert "Panel next week" in page and "Other org visit" not in page
+    assert "Circulated panel" in page[page.index("Minutes to read") :]
+    assert "Held last week" not in page[page.index("Minutes to read") :]
