@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from crm import demo
+from crm.meetings import demo as meetings_demo
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
 from crm.extensions import db
@@ -60,7 +61,7 @@ def create_user(email: str, role: str, organisation_name: str | None, name: str 
 @crm_cli.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def seed_demo(if_empty: bool):
-    """Load demo organisations, contacts and logins (fictional people only)."""
+    """Load demo organisations, contacts, meetings and logins (fictional people only)."""
     if db.session.scalar(select(func.count()).select_from(User)):
         if if_empty:
             click.echo("The database already has data; demo data not loaded.")
@@ -69,7 +70,8 @@ def seed_demo(if_empty: bool):
     demo.load()
     db.session.commit()
     click.echo(
-        f"Demo data loaded: {len(demo.ORGANISATIONS)} organisations and "
+        f"Demo data loaded: {len(demo.ORGANISATIONS)} organisations, "
+        f"{len(meetings_demo.MEETINGS)} meetings in {len(meetings_demo.SERIES)} series and "
         f"{len(demo.DEMO_LOGINS)} logins (see `flask --app wsgi crm demo-logins`)."
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from crm.auth import services as auth_services
 from crm.auth.models import Role
 from crm.contacts import services as contact_services
+from crm.meetings import demo as meetings_demo
 from crm.organisations import services as organisation_services
 from crm.organisations.models import OrganisationType as T
 
@@ -273,7 +274,7 @@ def _email_for(person: str, organisation: str) -> str:
 
 def load() -> None:
     """Add the demo organisations, contacts and logins. The caller commits."""
-    by_name = {}
+    by_name, people = {}, {}
     for name, org_type, area, website, phone, contacts in ORGANISATIONS:
         organisation = organisation_services.create_organisation(
             {
@@ -286,7 +287,7 @@ def load() -> None:
         )
         by_name[name] = organisation
         for person, job_title in contacts:
-            contact_services.create_contact(
+            people[person] = contact_services.create_contact(
                 {
                     "organisation_id": organisation.id,
                     "name": person,
@@ -294,12 +295,15 @@ def load() -> None:
                     "email": _email_for(person, name),
                 }
             )
+    users = {}
     for login in DEMO_LOGINS:
         organisation = by_name.get(login.get("organisation", ""))
-        auth_services.create_user(
+        users[login["email"]] = auth_services.create_user(
             email=login["email"],
             name=login["name"],
             password=DEMO_PASSWORD,
             role=Role(login["role"]),
             organisation_id=organisation.id if organisation else None,
         )
+    staff = users["staff@example.org"]
+    meetings_demo.load(by_name, people, approver_id=staff.id)

@@ -13,12 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Enum, inspect, select
+from sqlalchemy import Boolean, Enum, inspect, select
 
 from crm.auth.models import User
 from crm.database import UTCDateTime
 from crm.extensions import db
-from crm.formatting import date_short
+from crm.formatting import datetime_short
 from crm.history.models import HistoryEntry
 from crm.records import Audience, Tracked
 
@@ -154,9 +154,11 @@ def _readable(model: type[Tracked], name: str, value: str | None, labels: dict) 
             return getattr(member, "label", member.value)
     if column is not None and isinstance(column.type, UTCDateTime):
         try:
-            return date_short(datetime.fromisoformat(value))
+            return datetime_short(datetime.fromisoformat(value))
         except ValueError:
             return value
+    if column is not None and isinstance(column.type, Boolean):
+        return {"true": "Yes", "false": "No"}.get(value, value)
     return value
 
 

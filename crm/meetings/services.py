@@ -85,7 +85,19 @@ class MeetingFilters(ListFilters):
     @property
     def active(self) -> bool:
         """Choosing past or all dates is a tab, not a filter to clear."""
-        return bool(self.q or self.include_archived or [c for c in self.chosen() if c[0] != "when"])
+        return bool(self.selected())
+
+    def selected(self) -> list[dict]:
+        """The date tabs say which period is shown; the "selected filters" line leaves it out."""
+        return [item for item in super().selected() if item["label"] != "Showing"]
+
+    def cleared_args(self) -> dict:
+        return type(self)(when=self.when, sort=self.sort, descending=self.descending).as_args()
+
+    def aria_sort(self, column: str) -> str:
+        if column == "date" and self.sort == "date":
+            return "descending" if self.latest_first else "ascending"
+        return super().aria_sort(column)
 
     @property
     def latest_first(self) -> bool:
