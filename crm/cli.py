@@ -10,10 +10,10 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from crm import demo
-from crm.meetings import demo as meetings_demo
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
 from crm.extensions import db
+from crm.meetings import demo as meetings_demo
 from crm.organisations.models import Organisation
 
 crm_cli = AppGroup("crm", help="Partnership CRM commands.")
