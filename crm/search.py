@@ -35,8 +35,35 @@ from crm.database import escape_like, folded, like_pattern
 from crm.extensions import db
 
 TRIGRAM = 3  # the shortest term the trigram indexes can find
-# SQLite's FTS5 tables (migration 0003), each `<table>_search`.
-SEARCH_TABLES = ("organisations_search", "contacts_search")
+# SQLite's FTS5 tables (migrations 0003 and 0004), each `<table>_search`.
+SEARCH_TABLES = ("organisations_search", "contacts_search", "meetings_search")
+
+
+def fts5_statements(table_name: str, columns: list[str]) -> list[str]:
+    """SQLite DDL for `<table>_search`: an FTS5 trigram table over `columns` of
+    `table_name` (an external content table, rowid = the row's id), triggers
+    that replace a row's entry on each change to a searched column, and a
+    rebuild from the rows already there. For migrations."""
+    search = f"{table_name}_search"
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{name}" for name in columns)
+    old = ", ".join(f"old.{name}" for name in columns)
+    remove = f"INSERT INTO {search}({search}, rowid, {names}) VALUES ('delete', old.id, {old});"
+    add = f"INSERT INTO {search}(rowid, {names}) VALUES (new.id, {new});"
+    return [
+        f"CREATE VIRTUAL TABLE {search} USING fts5({names}, "
+        f"content='{table_name}', content_rowid='id', tokenize='trigram')",
+        f"CREATE TRIGGER {search}_insert AFTER INSERT ON {table_name} BEGIN {add} END",
+        f"CREATE TRIGGER {search}_delete AFTER DELETE ON {table_name} BEGIN {remove} END",
+        f"CREATE TRIGGER {search}_update AFTER UPDATE OF {names} ON {table_name} BEGIN {remove} {add} END",
+        f"INSERT INTO {search}({search}) VALUES ('rebuild')",
+    ]
+
+
+def fts5_drop_statements(table_name: str) -> list[str]:
+    search = f"{table_name}_search"
+    triggers = [f"DROP TRIGGER IF EXISTS {search}_{event}" for event in ("insert", "delete", "update")]
+    return [*triggers, f"DROP TABLE IF EXISTS {search}"]
 
 
 @dataclass(frozen=True)

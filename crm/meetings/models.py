@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.database import Timestamps, UTCDateTime, folded
+from crm.database import Timestamps, UTCDateTime, folded, trigram_indexes
 from crm.enums import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.markings import Marking
@@ -180,6 +180,7 @@ Index("ix_meetings_series_starts", Meeting.series_id, Meeting.starts_at, Meeting
 Index("ix_meetings_status_starts", Meeting.status, Meeting.starts_at, Meeting.id)
 Index("ix_meetings_kind_starts", Meeting.kind, Meeting.starts_at, Meeting.id)
 Index("ix_meetings_circulated", Meeting.circulated_at, Meeting.id)
+trigram_indexes(Meeting.title)
 
 
 class Attendance(Tracked, db.Model):

@@ -19,6 +19,7 @@ from crm.markings import Marking
 from crm.meetings.models import Meeting, MeetingKind, MeetingStatus
 from crm.organisations.models import Organisation
 from crm.pagination import Listing
+from crm.search import FullText, TextSearch
 from crm.series.models import MeetingSeries
 from crm.visibility import visible
 
@@ -56,6 +57,9 @@ def _series_name(series_id: int) -> str:
 def _organisation_name(organisation_id: int) -> str:
     return db.session.scalar(select(Organisation.name).where(Organisation.id == organisation_id)) or "an organisation"
 
+
+# The SQLite trigram table over meeting titles (migration 0004).
+SEARCH_INDEX = FullText("meetings_search", Meeting.id, {"title": Meeting.title})
 
 # Upcoming meetings are the default view; past and all are asked for.
 PERIODS = {"upcoming": "Upcoming", "past": "Past", "all": "All dates"}
@@ -128,8 +132,6 @@ def list_meetings(user: User, filters: MeetingFilters, *, now: datetime | None =
         conditions.append(Meeting.starts_at >= _start_of(filters.date_from))
     if filters.date_to:
         conditions.append(Meeting.starts_at < _start_of(filters.date_to + timedelta(days=1)))
-    if filters.q:
-        conditions.append(Meeting.title.ilike(f"%{filters.q}%"))
     keys = (Meeting.starts_at, Meeting.id) if filters.sort == "date" else (folded(Meeting.title), Meeting.id)
     return Listing(
         visible(user, Meeting),
@@ -137,6 +139,7 @@ def list_meetings(user: User, filters: MeetingFilters, *, now: datetime | None =
         filters=conditions,
         descending=filters.latest_first if filters.sort == "date" else filters.descending,
         options=(joinedload(Meeting.series),),
+        searches=[TextSearch(filters.q, SEARCH_INDEX, ("title",), prefix=Meeting.title)] if filters.q else [],
     )
 
 

@@ -24,7 +24,7 @@ Substring search (crm/search.py):
 
 A later migration that rebuilds `organisations` or `contacts` on SQLite
 (batch mode's "move and copy") drops these triggers with the old table; it
-must create them again (`_create_search_triggers`), or search goes stale.
+must create them again (`crm.search.fts5_statements`), or search goes stale.
 
 ANALYZEs the two tables (and runs PRAGMA optimize on SQLite) so that the
 planners know the new indexes at once; not the new FTS5 tables, whose
@@ -33,6 +33,8 @@ statistics, taken empty, would make every insert slower than the last.
 
 import sqlalchemy as sa
 from alembic import op
+
+from crm.search import fts5_drop_statements, fts5_statements
 
 revision = "0003"
 down_revision = "0002"
@@ -128,26 +130,8 @@ def upgrade():
         if tuple(int(part) for part in version.split(".")[:3]) < TRIGRAM_SQLITE:
             raise RuntimeError(f"Search needs SQLite 3.34 or newer (its trigram tokenizer); this is SQLite {version}")
         for table, columns in SEARCHED.items():
-            search = f"{table}_search"
-            op.execute(
-                f"CREATE VIRTUAL TABLE {search} USING fts5({', '.join(columns)}, "
-                f"content='{table}', content_rowid='id', tokenize='trigram')"
-            )
-            _create_search_triggers(table, columns)
-            op.execute(f"INSERT INTO {search}({search}) VALUES ('rebuild')")
-
-
-def _create_search_triggers(table, columns):
-    """Keep `<table>_search` current: each change to a searched column replaces the row's entry."""
-    search = f"{table}_search"
-    names = ", ".join(columns)
-    new = ", ".join(f"new.{column}" for column in columns)
-    old = ", ".join(f"old.{column}" for column in columns)
-    remove = f"INSERT INTO {search}({search}, rowid, {names}) VALUES ('delete', old.id, {old});"
-    add = f"INSERT INTO {search}(rowid, {names}) VALUES (new.id, {new});"
-    op.execute(f"CREATE TRIGGER {search}_insert AFTER INSERT ON {table} BEGIN {add} END")
-    op.execute(f"CREATE TRIGGER {search}_delete AFTER DELETE ON {table} BEGIN {remove} END")
-    op.execute(f"CREATE TRIGGER {search}_update AFTER UPDATE OF {names} ON {table} BEGIN {remove} {add} END")
+            for statement in fts5_statements(table, columns):
+                op.execute(statement)
 
 
 def downgrade():
@@ -159,10 +143,8 @@ def downgrade():
         # pg_trgm stays: it may have been there before, and other things may use it.
     elif dialect == "sqlite":
         for table in SEARCHED:
-            search = f"{table}_search"
-            for event in ("insert", "delete", "update"):
-                op.execute(f"DROP TRIGGER IF EXISTS {search}_{event}")
-            op.execute(f"DROP TABLE IF EXISTS {search}")
+            for statement in fts5_drop_statements(table):
+                op.execute(statement)
     with op.batch_alter_table("organisations") as batch:
         batch.drop_index("ix_organisations_archived")
     for name, (table, _columns) in reversed(INDEXES.items()):

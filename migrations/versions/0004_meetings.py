@@ -12,6 +12,8 @@ compare expression indexes.
 import sqlalchemy as sa
 from alembic import op
 
+from crm.search import fts5_drop_statements, fts5_statements
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -367,8 +369,27 @@ def upgrade():
     )
     op.create_index("ix_meetings_title", "meetings", [sa.text(folded.format("title")), "id"])
 
+    # Substring search on meeting titles, as migration 0003 does for organisations and contacts.
+    if op.get_bind().dialect.name == "postgresql":
+        op.create_index(
+            "ix_meetings_title_trgm",
+            "meetings",
+            ["title"],
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+            postgresql_with={"fastupdate": "off"},
+        )
+    else:
+        for statement in fts5_statements("meetings", ["title"]):
+            op.execute(statement)
+
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_meetings_title_trgm", table_name="meetings")
+    else:
+        for statement in fts5_drop_statements("meetings"):
+            op.execute(statement)
     op.drop_index("ix_meetings_title", table_name="meetings")
     op.drop_index("ix_meeting_series_name_active", table_name="meeting_series")
     op.drop_index("uq_meeting_series_name_lower", table_name="meeting_series")

@@ -147,6 +147,10 @@ def test_the_list_filters_by_series_kind_and_dates(app, client, make, staff):
     by_dates = page_text(client.get("/meetings/?when=all&from=1/5/2026&to=31/5/2026"))
     assert "People Week visit" in by_dates and "Coercive control session" not in by_dates
     assert "1 meeting found" in by_dates
+    by_title = page_text(client.get("/meetings/?when=all&q=CONTROL"))
+    assert "Coercive control session" in by_title and "People Week visit" not in by_title
+    by_prefix = page_text(client.get("/meetings/?when=all&q=pe"))
+    assert "People Week visit" in by_prefix and "Coercive control session" not in by_prefix
 
 
 def test_the_dashboard_shows_the_next_meetings_and_the_minutes_waiting(app, client, make, auth):
