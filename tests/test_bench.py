@@ -29,7 +29,14 @@ def test_bench_measures_every_page_and_writes_the_figures(tmp_path):
     assert status == 0, report["errors"]
     assert [r["page"] for r in report["results"]] == [page.name for page in bench.PAGES]
     assert all(r["median_ms"] > 0 and r["queries"] > 0 for r in report["results"])
-    assert report["loads"][0]["rows"] == {"organisations": 200, "contacts": 600}
+    rows = report["loads"][0]["rows"]
+    assert (rows["organisations"], rows["contacts"], rows["meetings"], rows["meeting_organisations"]) == (
+        200,
+        600,
+        200,
+        200,
+    )
+    assert rows["meeting_series"] == 3 and rows["series_members"] == 15
 
 
 def test_bench_fails_on_a_page_that_does_not_answer_200(tmp_path, monkeypatch):
