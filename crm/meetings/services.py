@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -51,11 +52,15 @@ def date_filter(arg: str, label: str) -> Filter:
 
 
 def _series_name(series_id: int) -> str:
-    return db.session.scalar(select(MeetingSeries.name).where(MeetingSeries.id == series_id)) or "a series"
+    """How a series filter reads, if the signed-in user may see that series."""
+    query = visible(current_user, MeetingSeries).where(MeetingSeries.id == series_id)
+    return db.session.scalar(query.with_only_columns(MeetingSeries.name)) or "a series you cannot see"
 
 
 def _organisation_name(organisation_id: int) -> str:
-    return db.session.scalar(select(Organisation.name).where(Organisation.id == organisation_id)) or "an organisation"
+    """How an organisation filter reads, if the signed-in user may see that organisation."""
+    query = visible(current_user, Organisation).where(Organisation.id == organisation_id)
+    return db.session.scalar(query.with_only_columns(Organisation.name)) or "an organisation you cannot see"
 
 
 # The SQLite trigram table over meeting titles (migration 0004).

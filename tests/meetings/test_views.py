@@ -175,3 +175,13 @@ def test_the_dashboard_shows_the_next_meetings_and_the_minutes_waiting(app, clie
     assert "Panel next week" in page and "Other org visit" not in page
     assert "Circulated panel" in page[page.index("Minutes to read") :]
     assert "Held last week" not in page[page.index("Minutes to read") :]
+
+
+def test_a_filter_never_names_what_the_partner_cannot_see(app, client, make, auth):
+    own, other = make.organisation("Own Org"), make.organisation("Hidden Org")
+    hidden_series = make.series("Hidden Series", members=[other])
+    make.user("partner", organisation=own, email="partner@own.example")
+    auth.login("partner@own.example")
+    page = page_text(client.get(f"/meetings/?organisation={other.id}&series={hidden_series.id}"))
+    assert "Hidden Org" not in page and "Hidden Series" not in page
+    assert "an organisation you cannot see" in page
