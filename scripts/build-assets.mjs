@@ -43,4 +43,18 @@ cpSync(
   join(dist, 'js', 'accessible-autocomplete.min.js')
 )
 
+// Arimo (metrically compatible with Arial, the GOV.UK typeface) for the PDFs
+// WeasyPrint prints: only the Latin subsets of the four faces a document
+// uses, as WOFF2 (WeasyPrint decodes it with fontTools and Brotli), and the
+// font's licence, which must travel with it.
+const arimo = join(modules, '@fontsource', 'arimo')
+mkdirSync(join(dist, 'fonts'), { recursive: true })
+for (const subset of ['latin', 'latin-ext']) {
+  for (const face of ['400-normal', '400-italic', '700-normal', '700-italic']) {
+    const file = `arimo-${subset}-${face}.woff2`
+    cpSync(join(arimo, 'files', file), join(dist, 'fonts', file))
+  }
+}
+cpSync(join(arimo, 'LICENSE'), join(dist, 'fonts', 'arimo-LICENSE.txt'))
+
 console.log(`Built front-end assets into ${dist}`)
