@@ -12,8 +12,8 @@ domain, which by definition never resolves, so a slip could not reach a
 real server either; relative addresses in the stylesheet work as they would
 on the web.
 
-Parsing the stylesheet loads its fonts (decompressing each WOFF2 file), which
-costs more than laying out a short document; the parsed stylesheet and its
+Parsing the stylesheet loads its fonts (unpacking each WOFF file), which
+costs about as much as laying out a short document; the parsed stylesheet and its
 font configuration are kept per thread (a WeasyPrint font configuration
 holds Pango state that is not for sharing between threads) and parsed again
 only when the stylesheet's file changes.
@@ -44,7 +44,7 @@ SERVED_FOLDERS = (STATIC_ROOT / "print", STATIC_ROOT / "dist" / "fonts")
 SERVED_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".svg": "image/svg+xml",
-    ".woff2": "font/woff2",
+    ".woff": "font/woff",
 }
 
 # The Government Security Classifications a printed document may carry.

@@ -231,7 +231,7 @@ def hostile_html(server: str) -> str:
 <link rel="stylesheet" href="file:///etc/passwd">
 <style>
   @import url("{server}/import.css");
-  @font-face {{ font-family: Stolen; src: url("{server}/font.woff2"), url("file:///etc/passwd"); }}
+  @font-face {{ font-family: Stolen; src: url("{server}/font.woff"), url("file:///etc/passwd"); }}
   p {{ font-family: Stolen; background: url("{server}/background.png"); }}
 </style></head>
 <body data-marking="OFFICIAL"><main><h1>Hostile</h1>
@@ -312,9 +312,9 @@ def test_the_fetcher_serves_the_stylesheet_and_the_fonts():
     stylesheet = fetcher(pdf.STYLESHEET_URL)
     assert stylesheet.content_type == "text/css"
     assert b"@page" in stylesheet.read()
-    font = fetcher(pdf.ASSET_BASE_URL + "dist/fonts/arimo-latin-400-normal.woff2")
-    assert font.content_type == "font/woff2"
-    assert font.read()[:4] == b"wOF2"
+    font = fetcher(pdf.ASSET_BASE_URL + "dist/fonts/arimo-latin-400-normal.woff")
+    assert font.content_type == "font/woff"
+    assert font.read()[:4] == b"wOFF"
 
 
 def test_the_fetcher_does_not_follow_a_link_out_of_its_folders(tmp_path, monkeypatch):
