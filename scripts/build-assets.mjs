@@ -43,4 +43,19 @@ cpSync(
   join(dist, 'js', 'accessible-autocomplete.min.js')
 )
 
+// Arimo (metrically compatible with Arial, the GOV.UK typeface) for the PDFs
+// WeasyPrint prints: only the Latin subsets of the four faces a document
+// uses, as WOFF rather than WOFF2: WeasyPrint decodes either with fontTools,
+// WOFF in 20 ms for all eight files, WOFF2 in about 500 ms. And the font's
+// licence, which must travel with it.
+const arimo = join(modules, '@fontsource', 'arimo')
+mkdirSync(join(dist, 'fonts'), { recursive: true })
+for (const subset of ['latin', 'latin-ext']) {
+  for (const face of ['400-normal', '400-italic', '700-normal', '700-italic']) {
+    const file = `arimo-${subset}-${face}.woff`
+    cpSync(join(arimo, 'files', file), join(dist, 'fonts', file))
+  }
+}
+cpSync(join(arimo, 'LICENSE'), join(dist, 'fonts', 'arimo-LICENSE.txt'))
+
 console.log(`Built front-end assets into ${dist}`)

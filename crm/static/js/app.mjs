@@ -102,3 +102,61 @@ if (window.matchMedia('(max-width: 40.0525em)').matches) {
     panel.open = false
   }
 }
+
+// A PDF download is a plain link (templates/_macros/pdf.html). Making the PDF
+// takes a few seconds, so on a click the link says "Preparing PDF…", also in
+// its live region for screen readers, until the answer sets the cookie named
+// by a fresh token put in the link's address (crm.pdf.pdf_response), or for
+// 30 seconds at most. A click with a modifier key (a new tab or window) is
+// left alone: this page would not see that answer.
+const PDF_WAIT_MS = 30000
+const PDF_POLL_MS = 250
+
+function pdfToken () {
+  const bytes = crypto.getRandomValues(new Uint8Array(12))
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+function hasCookie (name) {
+  return document.cookie.split('; ').some((cookie) => cookie.startsWith(`${name}=`))
+}
+
+document.body.addEventListener('click', (event) => {
+  const link = event.target.closest('a[data-pdf-download]')
+  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+    return
+  }
+  if (link.getAttribute('aria-disabled') === 'true') {
+    event.preventDefault() // already preparing: one PDF per click is enough
+    return
+  }
+  const token = pdfToken()
+  const cookie = `pdf-ready-${token}`
+  const href = link.getAttribute('href')
+  const address = new URL(href, document.baseURI)
+  address.searchParams.set('download_token', token)
+  link.href = address.href // read by the browser after this handler, for this click
+
+  const status = link.parentElement.querySelector('[data-pdf-status]')
+  const text = link.textContent
+  link.textContent = 'Preparing PDF…'
+  link.setAttribute('aria-disabled', 'true')
+  if (status) {
+    status.textContent = 'Preparing PDF…'
+  }
+  const started = Date.now()
+  const timer = window.setInterval(() => {
+    const ready = hasCookie(cookie)
+    if (!ready && Date.now() - started < PDF_WAIT_MS) {
+      return
+    }
+    window.clearInterval(timer)
+    document.cookie = `${cookie}=; Max-Age=0; Path=/; SameSite=Strict`
+    link.textContent = text
+    link.setAttribute('href', href)
+    link.removeAttribute('aria-disabled')
+    if (status) {
+      status.textContent = ready ? 'PDF ready' : ''
+    }
+  }, PDF_POLL_MS)
+})
