@@ -4,7 +4,7 @@ email addresses as links and as text that wraps only where it reads well."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -17,10 +17,11 @@ LONDON = ZoneInfo("Europe/London")
 _AFTER_EMAIL_SEPARATOR = re.compile(r"(?<=[@.])")
 
 
-def date_short(value: datetime | None) -> str:
+def date_short(value: datetime | date | None) -> str:
+    """25 November 2026: a moment's UK date, or a date as it is."""
     if value is None:
         return ""
-    local = value.astimezone(LONDON)
+    local = value.astimezone(LONDON) if isinstance(value, datetime) else value
     return f"{local.day} {local:%B %Y}"
 
 
@@ -51,6 +52,18 @@ def meeting_day(value: datetime | None) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
+def paragraphs(text: str | None) -> list[str]:
+    """Text as people type it, split into paragraphs at blank lines."""
+    blocks = [" ".join(block.split()) for block in (text or "").replace("\r\n", "\n").split("\n\n")]
+    return [block for block in blocks if block]
+
+
+def and_list(values) -> str:
+    """4, 5 and 7."""
+    values = [str(value) for value in values]
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} and {values[-1]}"
+
+
 def mailto(address: str) -> str:
     """A mailto: link to exactly this address: ?, & and the like cannot add headers or recipients."""
     return "mailto:" + quote(address, safe="@")
@@ -71,4 +84,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(clock)
     app.add_template_filter(meeting_day)
     app.add_template_filter(mailto)
+    app.add_template_filter(and_list)
+    app.add_template_filter(paragraphs)
     app.add_template_filter(email_breaks)

@@ -7,14 +7,15 @@ from crm import records
 from crm.extensions import db
 from crm.forms import flash_saved, show_error, whole_number
 from crm.history.services import history_of
-from crm.meetings import services
+from crm.meetings import minutes, services
 from crm.meetings.forms import MeetingForm, ReopenForm
 from crm.meetings.models import Meeting, MeetingKind, MeetingStatus
 from crm.pagination import int_arg, paginate
+from crm.pdf import pdf_response, render_pdf
 from crm.rendering import render_page
 from crm.series.models import MeetingSeries
 from crm.series.services import series_choices
-from crm.visibility import can, get_visible, meeting_access, require
+from crm.visibility import MinutesVersion, can, get_visible, meeting_access, require
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -57,10 +58,13 @@ def new():
 def detail(meeting_id: int):
     meeting = get_visible(current_user, Meeting, meeting_id)
     permissions = can()
+    access = meeting_access(current_user, meeting)
     return render_page(
         "meetings/detail.html",
         meeting=meeting,
-        access=meeting_access(current_user, meeting),
+        access=access,
+        # Minutes are printed once there is something to minute.
+        printable=access.minutes and meeting.status.reached(MeetingStatus.HELD),
         steps=services.next_steps(meeting) if permissions.change_meetings else [],
         can_reopen=permissions.change_meetings and services.can_reopen(meeting),
         history=history_of(meeting, permissions),
@@ -104,6 +108,24 @@ def take_step(meeting_id: int, step: str):
         db.session.commit()
         flash(done.done, "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.get("/<id:meeting_id>/minutes.pdf")
+def minutes_pdf(meeting_id: int):
+    """The printed minutes. Staff choose the full or the partner version; a
+    partner gets the partner version of circulated minutes, or nothing (404)."""
+    meeting = get_visible(current_user, Meeting, meeting_id)
+    access = meeting_access(current_user, meeting)
+    if not access.minutes:
+        abort(404)
+    version = access.version
+    if version is MinutesVersion.FULL and request.args.get("version") == MinutesVersion.PARTNER.value:
+        version = MinutesVersion.PARTNER
+    document = minutes.minutes_of(meeting, version, current_user)
+    pdf = render_pdf(
+        "meetings/minutes_pdf.html", minutes=document, marking=document.marking.label, draft=document.draft
+    )
+    return pdf_response(pdf, minutes.filename(meeting, version), download_token=request.args.get("download_token"))
 
 
 @bp.route("/<id:meeting_id>/reopen", methods=["GET", "POST"])
