@@ -21,11 +21,13 @@ Every body a partner receives must not name the other organisation's records.
 
 from __future__ import annotations
 
+import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from argon2 import PasswordHasher
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from crm.auth import services as auth_services
@@ -102,6 +104,13 @@ def snapshot(app) -> dict:
         }
 
 
+def readable_body(response) -> str:
+    """What a person reads in an answer: its text, or a PDF's text read back."""
+    if response.mimetype == "application/pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    return response.get_data(as_text=True)
+
+
 def assert_no_leak(role: str, body: str, what: str) -> None:
     for text in forbidden_text(role):
         assert text not in body, f"{what}: a {role} is shown {text!r}"
@@ -133,7 +142,7 @@ def test_access_matrix(app, client, auth, world, method, url_template, target, r
     else:
         data = {key: _filled(value, ids) for key, value in action.data.items()}
         response = auth.post(url, data)
-    body = response.get_data(as_text=True)
+    body = readable_body(response)
     where = f"{method} {url} as {role}"
 
     # The status and, for redirects, where to.

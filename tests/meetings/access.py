@@ -72,6 +72,11 @@ register(
                 (LOGIN, 404, 403, MEETING, MEETING),
                 "meeting_held",
             ),
+            # Printed minutes: a partner only once they are circulated, and only the partner version.
+            ("GET", "/meetings/{meeting}/minutes.pdf", "own", (LOGIN, 404, 404, 200, 200), None),
+            ("GET", "/meetings/{meeting}/minutes.pdf", "own:circulated", (LOGIN, 200, 404, 200, 200), None),
+            ("GET", "/meetings/{meeting}/minutes.pdf", "other:circulated", (LOGIN, 404, 200, 200, 200), None),
+            ("GET", "/meetings/{meeting}/minutes.pdf?version=full", "own:sensitive", (LOGIN, 404, 404, 200, 200), None),
             ("GET", "/meetings/{meeting}/reopen", "own:circulated", (LOGIN, 403, 404, 200, 200), None),
             ("GET", "/meetings/{meeting}/reopen", "other:circulated", (LOGIN, 404, 403, 200, 200), None),
             (
