@@ -61,10 +61,12 @@ screenshots: setup
 	$(BIN)/python scripts/screenshots.py http://$(HOST):$(PORT)
 
 # The lists and the dashboard at 1,000 and 100,000 organisations on SQLite and
-# PostgreSQL; figures in test-artifacts/bench.json. A quick run:
-# make bench BENCH_ARGS="--sizes 1000"
+# PostgreSQL (test-artifacts/bench.json), then the printed minutes of a typical
+# and a very long meeting (test-artifacts/bench-minutes.json). A quick run:
+# make bench BENCH_ARGS="--sizes 1000" BENCH_MINUTES_ARGS="--meetings typical"
 bench: setup
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	$(BIN)/python scripts/bench_minutes.py $(BENCH_MINUTES_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules crm/static/dist .pytest_cache

@@ -51,3 +51,24 @@ def test_bench_fails_on_a_page_that_does_not_answer_200(tmp_path, monkeypatch):
     report = json.loads(output.read_text())
     assert status == 1
     assert "answered 404, not 200" in report["results"][0]["error"]
+
+
+def test_minutes_bench_times_the_request_against_the_bare_render(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_minutes", PROJECT_ROOT / "scripts" / "bench_minutes.py")
+    sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
+    try:
+        bench_minutes = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(bench_minutes)
+    finally:
+        sys.path.remove(str(PROJECT_ROOT / "scripts"))
+    output = tmp_path / "bench-minutes.json"
+
+    status = bench_minutes.main(
+        ["--databases", "sqlite", "--runs", "1", "--meetings", "typical", "--output", str(output)]
+    )
+
+    assert status == 0
+    (result,) = json.loads(output.read_text())["results"]
+    assert (result["meeting"], result["items"], result["attendees"], result["actions"]) == ("typical", 10, 25, 30)
+    assert result["request_s"] > 0 and result["bare_s"] > 0 and result["pages"] >= 2
+    assert result["queries"] > 0
