@@ -25,7 +25,9 @@ def world(make):
 
 def _visible_titles(app, user) -> set[str]:
     with app.app_context():
-        return set(db.session.scalars(visible(db.session.get(type(user), user.id), Meeting).with_only_columns(Meeting.title)))
+        return set(
+            db.session.scalars(visible(db.session.get(type(user), user.id), Meeting).with_only_columns(Meeting.title))
+        )
 
 
 def test_a_partner_sees_meetings_its_organisation_is_involved_in(app, make, world):
@@ -87,7 +89,11 @@ def test_the_partner_version_leaves_out_sensitive_items_and_notes(app, make):
 
         assert texts(MinutesVersion.PARTNER, AgendaItem, AgendaItem.title) == {"Open item"}
         assert texts(MinutesVersion.PARTNER, ItemNote, ItemNote.text) == {"Open note"}
-        assert texts(MinutesVersion.FULL, ItemNote, ItemNote.text) == {"Open note", "Secret note", "Note in a secret item"}
+        assert texts(MinutesVersion.FULL, ItemNote, ItemNote.text) == {
+            "Open note",
+            "Secret note",
+            "Note in a secret item",
+        }
 
 
 def test_lifecycle_steps_are_in_order():

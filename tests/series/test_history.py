@@ -17,5 +17,7 @@ def test_membership_changes_are_kept_with_names(app, make):
         assert not services.update_series(record, {"name": record.name, "member_ids": [charity.id, council.id]})
         changes = history_of(record, Permissions(role=Role.STAFF))
     changed, created = changes
-    assert [(f.label, f.before, f.after) for f in changed.fields] == [("Members", "Council, Police", "Charity, Council")]
+    assert [(f.label, f.before, f.after) for f in changed.fields] == [
+        ("Members", "Council, Police", "Charity, Council")
+    ]
     assert ("Members", "Council, Police") in [(f.label, f.after) for f in created.fields]
