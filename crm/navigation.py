@@ -11,7 +11,10 @@ def navigation_items() -> list[dict]:
     permissions = can()
     if not permissions.signed_in:
         return []
-    items = [("Dashboard", url_for("dashboard.index"), "/dashboard")]
+    items = [
+        ("Dashboard", url_for("dashboard.index"), "/dashboard"),
+        ("Meeting series", url_for("series.index"), "/series"),
+    ]
     if permissions.browse_organisations:
         items.append(("Organisations", url_for("organisations.index"), "/organisations"))
     elif permissions.organisation_id is not None:
