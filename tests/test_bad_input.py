@@ -73,7 +73,8 @@ MIB = 1024 * 1024
 MAY_CHANGE = {
     "anonymous": {"user_sessions"},
     "partner": {"user_sessions"},
-    "staff": {"user_sessions", "organisations", "contacts"},
+    # With the history each change writes.
+    "staff": {"user_sessions", "organisations", "contacts", "meeting_series", "series_members", "history"},
     "admin": None,  # anything
 }
 
@@ -253,6 +254,7 @@ def world(make):
     other = make.organisation("Other Org", type="probation")
     own_contact = make.contact(own, "Own Person")
     make.contact(other, "Other Person")
+    own_series = make.series("Own Panel", members=[own])
     colleague = make.user("partner", organisation=own, email="colleague@own.example")
     users = {
         "anonymous": None,
@@ -260,7 +262,8 @@ def world(make):
         "staff": make.user("staff", email="staff@example.org"),
         "admin": make.user("admin", email="admin@example.org"),
     }
-    return World(users, {"organisation_id": own.id, "contact_id": own_contact.id, "user_id": colleague.id})
+    ids = {"organisation_id": own.id, "contact_id": own_contact.id, "user_id": colleague.id, "series_id": own_series.id}
+    return World(users, ids)
 
 
 # --- sending and checking ----------------------------------------------------------------
