@@ -142,7 +142,8 @@ def _register_blueprints(app: Flask) -> None:
     from crm.dashboard.views import bp as dashboard_bp
     from crm.meetings.views import bp as meetings_bp
     from crm.organisations.views import bp as organisations_bp
+    from crm.series.views import bp as series_bp
     from crm.users.views import bp as users_bp
 
-    for blueprint in (auth_bp, dashboard_bp, meetings_bp, organisations_bp, contacts_bp, users_bp):
+    for blueprint in (auth_bp, dashboard_bp, meetings_bp, series_bp, organisations_bp, contacts_bp, users_bp):
         app.register_blueprint(blueprint)

@@ -73,7 +73,8 @@ MIB = 1024 * 1024
 MAY_CHANGE = {
     "anonymous": {"user_sessions"},
     "partner": {"user_sessions"},
-    "staff": {"user_sessions", "organisations", "contacts"},
+    # With the history each change writes.
+    "staff": {"user_sessions", "organisations", "contacts", "meeting_series", "series_members", "history"},
     "admin": None,  # anything
 }
 
@@ -253,6 +254,7 @@ def world(make):
     other = make.organisation("Other Org", type="probation")
     own_contact = make.contact(own, "Own Person")
     make.contact(other, "Other Person")
+    own_series = make.series("Own Panel", members=[own])
     colleague = make.user("partner", organisation=own, email="colleague@own.example")
     users = {
         "anonymous": None,
@@ -266,6 +268,7 @@ def world(make):
         "contact_id": own_contact.id,
         "user_id": colleague.id,
         "meeting_id": meeting.id,
+        "series_id": own_series.id,
         "step": "approve",
     }
     return World(users, ids)

@@ -56,3 +56,15 @@ def test_change_password_form(admin):
         admin.post("/account/password", {"current_password": "", "new_password": "short", "confirm_password": "x"})
     )
     assert_in_field_order(page)
+
+
+def test_series_form(admin, make):
+    police = make.organisation()
+    page = page_text(
+        admin.post(
+            "/series/new",
+            {"name": "", "member_ids": [str(police.id), "999999"], "chair_id": "999999", "frequency": "weekly"},
+        )
+    )
+    assert summary_targets(page) == ["name", "member_ids", "chair_id", "frequency"]
+    assert_in_field_order(page)
