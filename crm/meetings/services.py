@@ -451,13 +451,19 @@ def matters_arising(user: User, meeting: Meeting, access: MeetingAccess) -> list
     )
     arising = [Arising(action) for action in db.session.scalars(in_version(access.version, query, Action))]
     if arising and access.minutes:
-        # The latest line said before this meeting or at it; never one from a later meeting.
+        # The latest line said at this meeting or before it (at an earlier
+        # meeting, or by the owner before it began); never one from a later meeting.
         by_id = {entry.action.id: entry for entry in arising}
+        earlier_meetings = select(Meeting.id).where(Meeting.starts_at < meeting.starts_at)
         updates = (
             select(ActionUpdate)
             .where(
                 ActionUpdate.action_id.in_(by_id),
-                or_(ActionUpdate.meeting_id == meeting.id, ActionUpdate.created_at < meeting.starts_at),
+                or_(
+                    ActionUpdate.meeting_id == meeting.id,
+                    ActionUpdate.meeting_id.in_(earlier_meetings),
+                    and_(ActionUpdate.meeting_id.is_(None), ActionUpdate.created_at < meeting.starts_at),
+                ),
             )
             .order_by(ActionUpdate.id)
         )

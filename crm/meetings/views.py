@@ -283,9 +283,9 @@ def item_move(meeting_id: int, item_id: int):
         return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="agenda"))
     db.session.commit()
     if wants_fragment():
-        # The button pressed keeps the focus (htmx finds it again by its id);
-        # at the top or the bottom, where it has gone, the other one takes it.
-        return _section(meeting, "agenda", focus=f"move-{item.id}")
+        # The button pressed keeps the focus, to press again; at the top or
+        # the bottom, where that button has gone, the other one takes it.
+        return _section(meeting, "agenda", focus=f"move-{item.id}-{direction}")
     flash(f"Item “{item.title}” moved {direction}.", "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
 
