@@ -17,7 +17,9 @@ from crm.history.models import HistoryEntry
 from crm.markings import Marking
 from crm.meetings import services
 from crm.meetings.models import AgendaItem, Feedback, ItemNote, Meeting
+from tests.access import build_world
 from tests.conftest import page_text
+from tests.meetings.access import SENSITIVE_ITEM_TEXTS
 
 HTMX = {"HX-Request": "true"}
 YESTERDAY = datetime.now(UTC) - timedelta(days=1)
@@ -185,10 +187,16 @@ def test_items_move_up_and_down_without_javascript_and_with_htmx(app, client, ma
     fragment = page_text(response)
     assert fragment.lstrip().startswith('<section id="agenda"') and "<html" not in fragment
     assert items_in_order(app, meeting) == ["Third", "First", "Second"]
-    # The moved item keeps a button to press again, which takes the focus.
+    # The button pressed keeps the focus, to press again.
+    assert re.search(rf'id="move-{ids[0]}-down"[^>]*autofocus', fragment)
+    assert fragment.count("autofocus") == 1
+    # At the bottom, where "Move down" has gone, "Move up" takes the focus.
+    fragment = page_text(staff.post(f"/meetings/{meeting.id}/items/{ids[0]}/move", {"direction": "down"}, headers=HTMX))
+    assert items_in_order(app, meeting) == ["Third", "Second", "First"]
     assert re.search(rf'id="move-{ids[0]}-up"[^>]*autofocus', fragment)
+    staff.post(f"/meetings/{meeting.id}/items/{ids[0]}/move", {"direction": "up"})
     # The first item cannot move up, nor the last down.
-    assert f"move-{ids[2]}-up" not in fragment and f"move-{ids[1]}-down" not in fragment
+    assert f"move-{ids[2]}-up" not in fragment and f"move-{ids[0]}-down" not in fragment
 
     # At the top already: nothing changes.
     staff.post(f"/meetings/{meeting.id}/items/{ids[2]}/move", {"direction": "up"})
@@ -443,7 +451,15 @@ def series_world(app, make, org):
     with app.app_context():
         db.session.get(Action, ids["done"]).status = ActionStatus.COMPLETED
         db.session.commit()
-    return {"series": series, "earlier": earlier, "now": now, "standalone": standalone, "ids": ids, "org": partner_org}
+    return {
+        "series": series,
+        "earlier": earlier,
+        "now": now,
+        "later": later,
+        "standalone": standalone,
+        "ids": ids,
+        "org": partner_org,
+    }
 
 
 def test_matters_arising_lists_open_actions_of_earlier_meetings_in_the_series(app, client, make, staff, series_world):
@@ -453,6 +469,16 @@ def test_matters_arising_lists_open_actions_of_earlier_meetings_in_the_series(ap
     assert "Already done" not in arising and "From a later meeting" not in arising and "Agreed today" not in arising
     standalone = page_text(client.get(f"/meetings/{series_world['standalone'].id}"))
     assert "Matters arising" not in standalone
+
+    # The latest progress said at an earlier meeting shows; one said at a later meeting does not.
+    with app.app_context():
+        for meeting, text in (("earlier", "Said at the winter panel"), ("later", "Said at the summer panel")):
+            db.session.add(
+                ActionUpdate(action_id=series_world["ids"]["open"], meeting_id=series_world[meeting].id, text=text)
+            )
+        db.session.commit()
+    page = page_text(client.get(f"/meetings/{series_world['now'].id}"))
+    assert "Said at the winter panel" in page and "Said at the summer panel" not in page
 
 
 def test_progress_said_at_a_meeting_is_recorded_and_the_status_kept_in_history(app, client, make, staff, series_world):
@@ -636,3 +662,20 @@ def test_the_meeting_page_costs_the_same_queries_however_long_the_agenda(app, cl
         counts[meeting_id] = counter.count
     assert page_text(client.get(f"/meetings/{large}")).count("Action 29") == 1
     assert counts[small] == counts[large], counts
+
+
+def test_the_matrix_own_partner_reads_its_circulated_minutes_without_the_sensitive_item(app, client, auth, make):
+    """The access matrix checks secrets against the other partner only; this is the own partner,
+    who may read the meeting, reading it without the OFFICIAL-SENSITIVE item, its note or its action."""
+    world = build_world(make)
+    meeting_url = f"/meetings/{world.ids('own:circulated')['meeting']}"
+    auth.login(world.users["own_partner"].email)
+    for headers in ({}, HTMX):
+        response = client.get(meeting_url, headers=headers)
+        assert response.status_code == 200
+        for text in SENSITIVE_ITEM_TEXTS:
+            assert text not in page_text(response), text
+    auth.logout()
+    auth.login(world.users["staff"].email)
+    staff_page = page_text(client.get(meeting_url))
+    assert all(text in staff_page for text in SENSITIVE_ITEM_TEXTS)
