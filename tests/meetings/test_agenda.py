@@ -679,3 +679,60 @@ def test_the_matrix_own_partner_reads_its_circulated_minutes_without_the_sensiti
     auth.login(world.users["staff"].email)
     staff_page = page_text(client.get(meeting_url))
     assert all(text in staff_page for text in SENSITIVE_ITEM_TEXTS)
+
+
+def test_nonsense_in_every_field_of_every_form_is_refused_without_an_error_page(app, client, make, staff, org):
+    """The standing fuzz posts to one form of each area; here every form of the agenda gets nonsense."""
+    meeting = make.meeting(status="circulated")
+    item_id = add_item(app, meeting, "Item")
+    note_id = add_note(app, item_id, "Note")
+    action_id = add_action(app, item_id, "Action", org)
+    with app.app_context():
+        feedback = services.add_feedback(db.session.get(Meeting, meeting.id), {"quote": "Q", "attribution": "Chair"})
+        db.session.commit()
+        feedback_id = feedback.id
+    base = f"/meetings/{meeting.id}"
+    urls = [
+        f"{base}/items/new",
+        f"{base}/items/{item_id}/edit",
+        f"{base}/items/{item_id}/move",
+        f"{base}/items/{item_id}/notes/new",
+        f"{base}/notes/{note_id}/edit",
+        f"{base}/items/{item_id}/actions/new",
+        f"{base}/actions/{action_id}/edit",
+        f"{base}/outcomes",
+        f"{base}/feedback/new",
+        f"{base}/feedback/{feedback_id}/edit",
+    ]
+    fields = (
+        "title",
+        "presenter_id",
+        "marking",
+        "discussion",
+        "decisions",
+        "text",
+        "owner_id",
+        "lead_id",
+        "due_on",
+        "description",
+        "status",
+        "agenda_item_id",
+        "progress",
+        "outcomes",
+        "quote",
+        "attribution",
+        "may_publish",
+        "version",
+        "direction",
+    )
+    nonsense = ["-1", "abc", str(10**30), "x" * 50_001, "", "official_sensitive ", "1.5", "\u202e\ufeff"]
+    with app.app_context():
+        before = {model: len(db.session.scalars(select(model)).all()) for model in (AgendaItem, ItemNote, Action)}
+    for url in urls:
+        for value in nonsense:
+            response = staff.post(url, dict.fromkeys(fields, value))
+            assert response.status_code in (200, 302, 400), f"{url} with {value[:20]!r}: {response.status_code}"
+    with app.app_context():
+        after = {model: len(db.session.scalars(select(model)).all()) for model in (AgendaItem, ItemNote, Action)}
+        assert all(len(item.title) <= 200 for item in db.session.scalars(select(AgendaItem)))
+    assert after == before
