@@ -13,6 +13,8 @@ from markupsafe import Markup, escape
 
 LONDON = ZoneInfo("Europe/London")
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
 # Just after an @ or a dot: where an email address may go onto the next line.
 _AFTER_EMAIL_SEPARATOR = re.compile(r"(?<=[@.])")
 
@@ -53,9 +55,9 @@ def meeting_day(value: datetime | None) -> str:
 
 
 def paragraphs(text: str | None) -> list[str]:
-    """Text as people type it, split into paragraphs at blank lines."""
-    blocks = [" ".join(block.split()) for block in (text or "").replace("\r\n", "\n").split("\n\n")]
-    return [block for block in blocks if block]
+    """Text as people type it, split into paragraphs at blank lines, each trimmed, none empty."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return [part.strip() for part in _BLANK_LINE.split(text) if part.strip()]
 
 
 def and_list(values) -> str:

@@ -146,6 +146,12 @@ def restore(record: Tracked) -> None:
         _flush(record)
 
 
+def delete(record: Tracked) -> None:
+    """Remove `record` for good; its history keeps what it held (a "deleted" change)."""
+    db.session.delete(record)
+    _flush(record)
+
+
 def _flush(record: Tracked, noun: str = "record") -> None:
     try:
         db.session.flush()
@@ -217,6 +223,18 @@ def _ids(records) -> str | None:
     return ",".join(str(record_id) for record_id in sorted(record.id for record in records)) or None
 
 
+def _deleted_fields(record: Tracked) -> list[tuple[str, str | None, str | None]]:
+    """A removed record's last values, as the "before" of a deletion."""
+    excluded = ALWAYS_EXCLUDED | record.history_exclude
+    changes = []
+    for column in inspect(record).mapper.column_attrs:
+        if column.key not in excluded:
+            before = stored_value(getattr(record, column.key))
+            if before not in (None, ""):
+                changes.append((column.key, before, None))
+    return changes
+
+
 def _action(record: Tracked, fields: list[tuple[str, str | None, str | None]], *, new: bool) -> str:
     if new:
         return "created"
@@ -232,14 +250,16 @@ def _write_history(session: Session, flush_context) -> None:
     # still hold what changed, and `session.new` what was added.
     rows = []
     actor_id = _actor_id()
-    for record, new in [(r, True) for r in session.new] + [(r, False) for r in session.dirty]:
+    changed = [(r, "new") for r in session.new] + [(r, "dirty") for r in session.dirty]
+    changed += [(r, "deleted") for r in session.deleted]
+    for record, state in changed:
         if not isinstance(record, Tracked):
             continue
-        fields = _changed_fields(record, new=new)
+        fields = _deleted_fields(record) if state == "deleted" else _changed_fields(record, new=state == "new")
         if not fields:
             continue
         key = uuid.uuid4().hex
-        action = _action(record, fields, new=new)
+        action = "deleted" if state == "deleted" else _action(record, fields, new=state == "new")
         rows.extend(
             {
                 "change_key": key,

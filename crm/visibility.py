@@ -35,7 +35,7 @@ from crm.contacts.models import Contact
 from crm.enums import LabelledEnum
 from crm.extensions import db, login_manager
 from crm.markings import Marking
-from crm.meetings.models import AgendaItem, ItemNote, Meeting, MeetingStatus
+from crm.meetings.models import AgendaItem, Feedback, ItemNote, Meeting, MeetingStatus
 from crm.organisations.models import Organisation
 from crm.series.models import MeetingSeries, series_members
 
@@ -142,8 +142,17 @@ def meeting_access(user: User, meeting: Meeting) -> MeetingAccess:
     )
 
 
-# What the partner version leaves out: anything OFFICIAL-SENSITIVE, and
-# everything agreed in a sensitive item.
+def with_minutes(user: User, query: Q) -> Q:
+    """`query` over meetings, limited to those whose minutes `user` may read:
+    every one for staff; for a partner, visible ones whose minutes are circulated."""
+    query = scoped(user, query, Meeting)
+    if user.role in (Role.ADMIN, Role.STAFF):
+        return query
+    return query.where(Meeting.status.in_(MeetingStatus.from_step(MeetingStatus.CIRCULATED)))
+
+
+# What the partner version leaves out: anything OFFICIAL-SENSITIVE,
+# everything agreed in a sensitive item, and feedback not cleared for publishing.
 _PARTNER_VERSION_RULES: dict[type, Callable[[], ColumnElement[bool]]] = {
     AgendaItem: lambda: AgendaItem.marking == Marking.OFFICIAL,
     ItemNote: lambda: and_(
@@ -154,6 +163,7 @@ _PARTNER_VERSION_RULES: dict[type, Callable[[], ColumnElement[bool]]] = {
         Action.agenda_item_id.is_(None),
         Action.agenda_item_id.in_(select(AgendaItem.id).where(AgendaItem.marking == Marking.OFFICIAL)),
     ),
+    Feedback: lambda: Feedback.may_publish.is_(True),
 }
 
 

@@ -169,7 +169,7 @@ def the_html(app, meeting_id: int) -> str:
     with app.test_request_context():
         staff = db.session.scalar(select(User).where(User.email == bench.STAFF_EMAIL))
         login_user(staff)
-        document = minutes.minutes_of(db.session.get(Meeting, meeting_id), MinutesVersion.FULL, staff)
+        document = minutes.printed_minutes(db.session.get(Meeting, meeting_id), MinutesVersion.FULL, staff)
         return render_template(
             "meetings/minutes_pdf.html", minutes=document, marking=document.marking.label, draft=document.draft
         )

@@ -270,8 +270,24 @@ def world(make):
         "meeting_id": meeting.id,
         "series_id": own_series.id,
         "step": "approve",
+        **_minutes(make.app, meeting, own),
     }
     return World(users, ids)
+
+
+def _minutes(app, meeting, organisation) -> dict:
+    """An agenda item of the world's meeting with a note and an action, and feedback on it."""
+    from crm.actions.services import create_action
+    from crm.meetings import services
+    from crm.meetings.models import Meeting
+
+    with app.app_context():
+        item = services.add_item(db.session.get(Meeting, meeting.id), {"title": "Own Item"})
+        note = services.add_note(item, {"text": "Own note"})
+        action = create_action(item, {"title": "Own action", "owner_id": organisation.id})
+        feedback = services.add_feedback(db.session.get(Meeting, meeting.id), {"quote": "Good", "attribution": "Chair"})
+        db.session.commit()
+        return {"item_id": item.id, "note_id": note.id, "action_id": action.id, "feedback_id": feedback.id}
 
 
 # --- sending and checking ----------------------------------------------------------------

@@ -11,6 +11,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from crm.actions import models as a
+from crm.actions.models import ActionStatus
 from crm.formatting import LONDON
 from crm.forms import RecordForm, UKDateField, max_length, parse_time, squash_spaces, strip, time_field
 from crm.markings import Marking
@@ -122,3 +124,206 @@ class ReopenForm(RecordForm):
         validators=[DataRequired("Enter why you are reopening the minutes"), max_length(m.REASON_MAX, "Reason")],
     )
     submit = SubmitField("Reopen the minutes", widget=GovSubmitInput())
+
+
+# --- agenda and minutes ------------------------------------------------------------------
+
+
+def marking_field(what: str) -> RadioField:
+    return RadioField(
+        "Protective marking",
+        widget=GovRadioInput(),
+        choices=Marking.choices(),
+        default=Marking.OFFICIAL.value,
+        description=f"An OFFICIAL-SENSITIVE {what} is left out of the partner version of the minutes.",
+        validators=[DataRequired("Select a protective marking")],
+    )
+
+
+class ChoiceCheck:
+    """A select whose value must be one of its choices (or empty, where allowed)."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data and field.data not in {value for value, _ in field.choices if value}:
+            raise ValidationError(self.message)
+
+
+class AgendaItemForm(RecordForm):
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        description="For example, Hate crime: case outcomes in the last quarter",
+        filters=[squash_spaces],
+        validators=[DataRequired("Enter a title for the item"), max_length(m.TITLE_MAX, "Title")],
+    )
+    presenter_id = SelectField(
+        "Presenter (optional)",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[ChoiceCheck("Select the presenter from the list")],
+    )
+    marking = marking_field("item")
+    submit = SubmitField("Save item", widget=GovSubmitInput())
+
+    def __init__(self, *args, contact_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.presenter_id.choices = [("", "No presenter"), *contact_choices]
+
+
+class AgendaItemEditForm(AgendaItemForm):
+    """An item with its minutes: the discussion and the decisions."""
+
+    discussion = TextAreaField(
+        "Discussion (optional)",
+        widget=GovTextArea(),
+        description="Leave a blank line between paragraphs: each is numbered in the minutes.",
+        filters=[strip],
+        validators=[max_length(m.MINUTES_MAX, "Discussion")],
+    )
+    decisions = TextAreaField(
+        "Decisions (optional)",
+        widget=GovTextArea(),
+        description="What the meeting agreed. Leave a blank line between decisions.",
+        filters=[strip],
+        validators=[max_length(m.MINUTES_MAX, "Decisions")],
+    )
+
+
+class ItemNoteForm(RecordForm):
+    text = TextAreaField(
+        "Note",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[DataRequired("Enter the note"), max_length(m.NOTE_MAX, "Note")],
+    )
+    marking = marking_field("note")
+    submit = SubmitField("Save note", widget=GovSubmitInput())
+
+
+class RemoveForm(RecordForm):
+    """The confirmation of a removal (items, notes, feedback)."""
+
+    submit = SubmitField("Yes, remove it", widget=GovSubmitInput())
+
+
+class ActionForm(RecordForm):
+    title = StringField(
+        "What is to be done",
+        widget=GovTextInput(),
+        description="For example, Share the quarterly hate crime outcomes with the panel",
+        filters=[squash_spaces],
+        validators=[DataRequired("Enter what is to be done"), max_length(a.TITLE_MAX, "What is to be done")],
+    )
+    owner_id = SelectField(
+        "Owner organisation",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[
+            DataRequired("Select the organisation that owns the action"),
+            ChoiceCheck("Select the organisation from the list"),
+        ],
+    )
+    lead_id = SelectField(
+        "Lead person (optional)",
+        widget=GovSelect(),
+        description="Someone at the owner organisation",
+        validate_choice=False,
+        validators=[ChoiceCheck("Select the lead person from the list")],
+    )
+    due_on = UKDateField(
+        "Due date (optional)", what="the due date", required=False, description="For example, 27 3 2026"
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[max_length(a.DESCRIPTION_MAX, "Description")],
+    )
+    submit = SubmitField("Save action", widget=GovSubmitInput())
+
+    def __init__(self, *args, organisation_choices=(), contact_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = [("", "Select an organisation"), *organisation_choices]
+        self.lead_id.choices = [("", "No lead person"), *contact_choices]
+
+
+class ActionEditForm(ActionForm):
+    """An action corrected at the meeting that agreed it: also its status and its item."""
+
+    status = SelectField(
+        "Status",
+        widget=GovSelect(),
+        choices=ActionStatus.choices(),
+        validate_choice=False,
+        validators=[DataRequired("Select a status"), ChoiceCheck("Select a status from the list")],
+    )
+    agenda_item_id = SelectField(
+        "Agreed in item",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[DataRequired("Select an item"), ChoiceCheck("Select an item from the list")],
+    )
+
+    def __init__(self, *args, item_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agenda_item_id.choices = list(item_choices)
+
+
+class ProgressForm(RecordForm):
+    status = RadioField(
+        "Status",
+        widget=GovRadioInput(),
+        choices=ActionStatus.choices(),
+        validators=[DataRequired("Select a status")],
+    )
+    progress = TextAreaField(
+        "Progress (optional)",
+        widget=GovTextArea(),
+        description="One or two sentences, as said at the meeting",
+        filters=[strip],
+        validators=[max_length(a.UPDATE_MAX, "Progress")],
+    )
+    submit = SubmitField("Save progress", widget=GovSubmitInput())
+
+    def validate_status(self, field):
+        if field.data and ActionStatus.parse(field.data) is None:
+            raise ValidationError("Select a status from the list")
+
+
+class OutcomesForm(RecordForm):
+    outcomes = TextAreaField(
+        "Outcomes",
+        widget=GovTextArea(),
+        description="What changed because of this meeting or event: for partners, for victims and witnesses, for the area.",
+        filters=[strip],
+        validators=[max_length(m.MINUTES_MAX, "Outcomes")],
+    )
+    submit = SubmitField("Save outcomes", widget=GovSubmitInput())
+
+
+class FeedbackForm(RecordForm):
+    quote = TextAreaField(
+        "What they said",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[DataRequired("Enter what they said"), max_length(m.QUOTE_MAX, "What they said")],
+    )
+    attribution = StringField(
+        "Who said it, by role and organisation",
+        widget=GovTextInput(),
+        description="A role and an organisation, never a name. For example, Chair, Domestic Abuse Scrutiny Panel",
+        filters=[squash_spaces],
+        validators=[
+            DataRequired("Enter who said it, by role and organisation"),
+            max_length(m.ATTRIBUTION_MAX, "Who said it"),
+        ],
+    )
+    may_publish = BooleanField(
+        "This may be published",
+        widget=GovCheckboxInput(),
+        description="They agreed that it can be quoted. Partners see only feedback that may be published.",
+    )
+    submit = SubmitField("Save feedback", widget=GovSubmitInput())

@@ -1,65 +1,52 @@
-"""A meeting's minutes as a document: what the printed minutes (and the partner
-version of them) hold, gathered in a fixed number of queries whatever the size
-of the meeting.
+"""A meeting's minutes as a printed document: what the meeting page shows of
+its agenda, matters arising and outcomes (`services.minutes_of`, the same
+gathering in the same fixed number of queries), with what only the print adds:
+attendance by organisation, every action agreed in one table, the next
+meeting, and the document's marking and draft state.
 
 Which version a reader gets is decided in crm/visibility.py (`meeting_access`);
-what the partner version leaves out is `in_version` there. This module only
-arranges what those let through, in the order UK minutes are written:
-attendance by organisation, numbered items with numbered paragraphs (4.1, 4.2),
-the actions agreed, matters arising, outcomes and feedback, the next meeting.
+what the partner version leaves out is `in_version` there.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from crm.actions.models import Action, ActionStatus
+from crm.actions.models import Action
+from crm.auth.models import User
 from crm.extensions import db
-from crm.formatting import LONDON, paragraphs
+from crm.formatting import LONDON
 from crm.markings import Marking
-from crm.meetings.models import AgendaItem, Attendance, AttendanceRole, AttendanceStatus, Feedback, ItemNote, Meeting
-from crm.visibility import MinutesVersion, in_version, visible
-
-
-@dataclass
-class Paragraph:
-    number: str  # "4.2"
-    text: str
-    kind: str  # "discussion", "decision" or "note"
-    sensitive: bool = False
-
-
-@dataclass
-class Item:
-    number: int
-    record: AgendaItem
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
+from crm.meetings import services
+from crm.meetings.models import Attendance, AttendanceRole, AttendanceStatus, Meeting
+from crm.visibility import MeetingAccess, MinutesVersion, visible
 
 
 @dataclass
 class Attendee:
     name: str  # a person's name, or the organisation's own when it attended as a whole
     role: AttendanceRole
-    items: list[int]  # the numbers of the items a guest attended; empty for all
+    items: list[int]  # the numbers of the items a guest attended; empty for all of them
 
 
 @dataclass
-class Minutes:
+class PrintedMinutes:
     meeting: Meeting
     version: MinutesVersion
+    content: services.Minutes  # items, matters arising, feedback, outcomes
     present: dict[str, list[Attendee]]  # by organisation name, in order
     apologies: dict[str, list[Attendee]]
-    items: list[Item]
-    actions: list[Action]
-    matters_arising: list[Action]
-    feedback: list[Feedback]
     next_meeting: Meeting | None
+
+    @property
+    def actions(self) -> list[Action]:
+        """Every action agreed at the meeting that this version holds, in the order agreed."""
+        return sorted((action for view in self.content.items for action in view.actions), key=lambda a: a.id)
 
     @property
     def marking(self) -> Marking:
@@ -67,7 +54,8 @@ class Minutes:
         if self.version is MinutesVersion.PARTNER:
             return Marking.OFFICIAL
         sensitive = self.meeting.marking.is_sensitive or any(
-            item.record.marking.is_sensitive or any(p.sensitive for p in item.paragraphs) for item in self.items
+            view.item.marking.is_sensitive or any(note.marking.is_sensitive for note in view.notes)
+            for view in self.content.items
         )
         return Marking.OFFICIAL_SENSITIVE if sensitive else Marking.OFFICIAL
 
@@ -76,87 +64,17 @@ class Minutes:
         return not self.meeting.minutes_locked
 
 
-def minutes_of(meeting: Meeting, version: MinutesVersion, user) -> Minutes:
+def printed_minutes(meeting: Meeting, version: MinutesVersion, user: User) -> PrintedMinutes:
     """The minutes of `meeting` in `version`, as `user` may read them."""
-    items_query = in_version(
-        version,
-        select(AgendaItem)
-        .where(AgendaItem.meeting_id == meeting.id)
-        .order_by(AgendaItem.position, AgendaItem.id)
-        .options(joinedload(AgendaItem.presenter)),
-        AgendaItem,
-    )
-    records = list(db.session.scalars(items_query))
-    # Items keep their numbers in every version, so that "item 4" means the
-    # same to everyone; a withheld item leaves a gap rather than a heading.
-    numbers = _item_numbers(meeting)
-    notes = _notes(records, version)
-    actions = list(
-        db.session.scalars(
-            in_version(
-                version,
-                select(Action)
-                .where(Action.meeting_id == meeting.id)
-                .order_by(Action.id)
-                .options(joinedload(Action.owner), joinedload(Action.lead)),
-                Action,
-            )
-        )
-    )
-    actions_by_item = defaultdict(list)
-    for action in actions:
-        actions_by_item[action.agenda_item_id].append(action)
-
-    items = []
-    for record in records:
-        number = numbers[record.id]
-        item = Item(number, record, actions=actions_by_item.get(record.id, []))
-        texts = [(text, "discussion", False) for text in paragraphs(record.discussion)]
-        texts += [(text, "decision", False) for text in paragraphs(record.decisions)]
-        texts += [(note.text, "note", note.marking.is_sensitive) for note in notes.get(record.id, [])]
-        item.paragraphs = [
-            Paragraph(f"{number}.{index}", text, kind, sensitive)
-            for index, (text, kind, sensitive) in enumerate(texts, 1)
-        ]
-        items.append(item)
-
+    access = MeetingAccess(agenda=True, minutes=True, version=version)
+    content = services.minutes_of(user, meeting, access)
+    numbers = {view.item.id: view.number for view in content.items}
     present, apologies = _attendance(meeting, numbers)
-    return Minutes(
-        meeting=meeting,
-        version=version,
-        present=present,
-        apologies=apologies,
-        items=items,
-        actions=actions,
-        matters_arising=_matters_arising(meeting, version),
-        feedback=_feedback(meeting, version),
-        next_meeting=_next_meeting(meeting, user),
-    )
-
-
-def _item_numbers(meeting: Meeting) -> dict[int, int]:
-    ids = db.session.scalars(
-        select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)
-    )
-    return {item_id: number for number, item_id in enumerate(ids, 1)}
-
-
-def _notes(items: list[AgendaItem], version: MinutesVersion) -> dict[int, list[ItemNote]]:
-    if not items:
-        return {}
-    query = in_version(
-        version,
-        select(ItemNote).where(ItemNote.item_id.in_([item.id for item in items])).order_by(ItemNote.id),
-        ItemNote,
-    )
-    notes = defaultdict(list)
-    for note in db.session.scalars(query):
-        notes[note.item_id].append(note)
-    return notes
+    return PrintedMinutes(meeting, version, content, present, apologies, _next_meeting(meeting, user))
 
 
 def _attendance(meeting: Meeting, numbers: dict[int, int]):
-    """Present and apologies, each grouped by organisation (the chair's first, then by name)."""
+    """Present and apologies, each grouped by organisation (by name), the chair first within each."""
     rows = db.session.scalars(
         select(Attendance)
         .where(Attendance.meeting_id == meeting.id)
@@ -168,6 +86,7 @@ def _attendance(meeting: Meeting, numbers: dict[int, int]):
         if row.status not in groups:
             continue
         name = row.contact.name if row.contact else f"{row.organisation.name} (as an organisation)"
+        # Only the items this version shows: a withheld item is not named here either.
         items = sorted(numbers[item.id] for item in row.items if item.id in numbers)
         groups[row.status][row.organisation.name].append(Attendee(name, row.role, items))
 
@@ -179,30 +98,7 @@ def _attendance(meeting: Meeting, numbers: dict[int, int]):
     return ordered(groups[AttendanceStatus.PRESENT]), ordered(groups[AttendanceStatus.APOLOGIES])
 
 
-def _matters_arising(meeting: Meeting, version: MinutesVersion) -> list[Action]:
-    """Actions from earlier meetings of the same series still open: what this meeting followed up."""
-    if meeting.series_id is None:
-        return []
-    earlier = select(Meeting.id).where(Meeting.series_id == meeting.series_id, Meeting.starts_at < meeting.starts_at)
-    query = in_version(
-        version,
-        select(Action)
-        .where(Action.meeting_id.in_(earlier), Action.status.in_(ActionStatus.still_open()))
-        .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
-        .options(joinedload(Action.owner), joinedload(Action.lead), selectinload(Action.updates)),
-        Action,
-    )
-    return list(db.session.scalars(query))
-
-
-def _feedback(meeting: Meeting, version: MinutesVersion) -> list[Feedback]:
-    query = select(Feedback).where(Feedback.meeting_id == meeting.id).order_by(Feedback.id)
-    if version is MinutesVersion.PARTNER:
-        query = query.where(Feedback.may_publish.is_(True))
-    return list(db.session.scalars(query))
-
-
-def _next_meeting(meeting: Meeting, user) -> Meeting | None:
+def _next_meeting(meeting: Meeting, user: User) -> Meeting | None:
     if meeting.series_id is None:
         return None
     query = (

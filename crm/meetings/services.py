@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from crm import records
+from crm.actions import services as action_services
+from crm.actions.models import Action, ActionStatus, ActionUpdate
 from crm.auth.models import User
+from crm.contacts.models import Contact
+from crm.contacts.services import active as active_contact
 from crm.database import folded, utcnow
 from crm.extensions import db
-from crm.formatting import LONDON
+from crm.formatting import LONDON, paragraphs
 from crm.forms import parse_time
 from crm.lists import Filter, ListFilters, enum_filter, filter_field, id_filter
 from crm.markings import Marking
-from crm.meetings.models import Meeting, MeetingKind, MeetingStatus
+from crm.meetings.models import AgendaItem, Feedback, ItemNote, Meeting, MeetingKind, MeetingStatus
 from crm.organisations.models import Organisation
 from crm.pagination import Listing
 from crm.search import FullText, TextSearch
 from crm.series.models import MeetingSeries
-from crm.visibility import visible
+from crm.visibility import MeetingAccess, MinutesVersion, in_version, meeting_access, visible, with_minutes
 
 # --- the list ------------------------------------------------------------------
 
@@ -340,3 +345,325 @@ def awaiting_staff(user: User, *, limit: int = 5, now: datetime | None = None) -
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+# --- agenda and minutes ------------------------------------------------------------------
+
+
+# An item's minutes are paragraphs separated by blank lines, numbered as UK
+# minutes are: item 4's paragraphs are 4.1, 4.2..., its decisions going on
+# from its discussion.
+@dataclass(frozen=True)
+class Paragraph:
+    number: str  # "4.2"
+    text: str
+
+
+@dataclass
+class ItemView:
+    """One agenda item as a reader sees it: its number in the full minutes, and
+    the notes and actions of it that the reader's version holds."""
+
+    item: AgendaItem
+    number: int
+    notes: list[ItemNote] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def discussion(self) -> list[Paragraph]:
+        return [Paragraph(f"{self.number}.{i}", text) for i, text in enumerate(paragraphs(self.item.discussion), 1)]
+
+    @property
+    def decisions(self) -> list[Paragraph]:
+        start = len(paragraphs(self.item.discussion)) + 1
+        return [Paragraph(f"{self.number}.{i}", text) for i, text in enumerate(paragraphs(self.item.decisions), start)]
+
+
+@dataclass
+class Arising:
+    """An action from an earlier meeting of the series, and the latest progress on it."""
+
+    action: Action
+    latest: ActionUpdate | None = None
+
+
+@dataclass
+class Minutes:
+    """What the meeting page shows of the agenda, matters arising and outcomes."""
+
+    access: MeetingAccess
+    items: list[ItemView]
+    arising: list[Arising] | None  # None: not in a series, so no matters arising
+    feedback: list[Feedback]
+    outcomes: list[str]  # the outcomes' paragraphs
+    today: date
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def items_in_order(meeting: Meeting) -> Select:
+    return select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)
+
+
+def minutes_of(user: User, meeting: Meeting, access: MeetingAccess, *, now: datetime | None = None) -> Minutes:
+    """The agenda, matters arising and outcomes of `meeting` as `user` may read
+    them, in a fixed number of queries however many items, notes and actions."""
+    items: list[ItemView] = []
+    if access.agenda:
+        query = in_version(access.version, items_in_order(meeting), AgendaItem).options(
+            joinedload(AgendaItem.presenter).joinedload(Contact.organisation)
+        )
+        loaded = list(db.session.scalars(query))
+        if access.version is MinutesVersion.FULL:
+            numbers = {item.id: number for number, item in enumerate(loaded, 1)}
+        else:
+            # The partner version keeps the full minutes' numbers, so that
+            # "item 4" means the same item in both versions. A withheld
+            # item leaves a gap in the numbers and nothing else: no line
+            # saying that something was left out, and no title.
+            every_id = db.session.scalars(items_in_order(meeting).with_only_columns(AgendaItem.id))
+            numbers = {item_id: number for number, item_id in enumerate(every_id, 1)}
+        items = [ItemView(item, numbers[item.id]) for item in loaded]
+    if items and access.minutes:
+        by_id = {view.item.id: view for view in items}
+        notes = in_version(
+            access.version, select(ItemNote).where(ItemNote.item_id.in_(by_id)).order_by(ItemNote.id), ItemNote
+        )
+        for note in db.session.scalars(notes):
+            by_id[note.item_id].notes.append(note)
+        actions = in_version(
+            access.version,
+            select(Action)
+            .where(Action.agenda_item_id.in_(by_id))
+            .options(joinedload(Action.owner), joinedload(Action.lead))
+            .order_by(Action.id),
+            Action,
+        )
+        for action in db.session.scalars(actions):
+            by_id[action.agenda_item_id].actions.append(action)
+    feedback: list[Feedback] = []
+    if access.minutes:
+        query = select(Feedback).where(Feedback.meeting_id == meeting.id).order_by(Feedback.id)
+        feedback = list(db.session.scalars(in_version(access.version, query, Feedback)))
+    arising = matters_arising(user, meeting, access) if access.agenda else None
+    outcomes = paragraphs(meeting.outcomes) if access.minutes else []
+    return Minutes(access, items, arising, feedback, outcomes, action_services.today(now))
+
+
+def matters_arising(user: User, meeting: Meeting, access: MeetingAccess) -> list[Arising] | None:
+    """Actions agreed at earlier meetings of the series (by start time) that are
+    still open, or whose progress was recorded at this meeting; None for a
+    meeting outside a series. A partner gets those of earlier meetings whose
+    minutes it may read, in the partner version."""
+    if meeting.series_id is None:
+        return None
+    earlier = with_minutes(user, select(Meeting.id)).where(
+        Meeting.series_id == meeting.series_id, Meeting.starts_at < meeting.starts_at
+    )
+    recorded_here = select(ActionUpdate.action_id).where(ActionUpdate.meeting_id == meeting.id)
+    query = (
+        select(Action)
+        .join(Action.meeting)
+        .where(
+            Action.meeting_id.in_(earlier),
+            or_(Action.status.in_(ActionStatus.still_open()), Action.id.in_(recorded_here)),
+        )
+        .options(contains_eager(Action.meeting), joinedload(Action.owner), joinedload(Action.lead))
+        .order_by(Meeting.starts_at, Action.id)
+    )
+    arising = [Arising(action) for action in db.session.scalars(in_version(access.version, query, Action))]
+    if arising and access.minutes:
+        # The latest line said at this meeting or before it (at an earlier
+        # meeting, or by the owner before it began); never one from a later meeting.
+        by_id = {entry.action.id: entry for entry in arising}
+        earlier_meetings = select(Meeting.id).where(Meeting.starts_at < meeting.starts_at)
+        updates = (
+            select(ActionUpdate)
+            .where(
+                ActionUpdate.action_id.in_(by_id),
+                or_(
+                    ActionUpdate.meeting_id == meeting.id,
+                    ActionUpdate.meeting_id.in_(earlier_meetings),
+                    and_(ActionUpdate.meeting_id.is_(None), ActionUpdate.created_at < meeting.starts_at),
+                ),
+            )
+            .order_by(ActionUpdate.id)
+        )
+        for update in db.session.scalars(updates):
+            by_id[update.action_id].latest = update
+    return arising
+
+
+def contact_choices(user: User, include_id: int | None = None) -> list[tuple[str, str]]:
+    """People `user` may pick, as (id, "Name, Organisation"): active ones, plus `include_id`."""
+    query = (
+        visible(user, Contact)
+        .join(Contact.organisation)
+        .where(or_(and_(*active_contact()), Contact.id == include_id))
+        .with_only_columns(Contact.id, Contact.name, Organisation.name)
+        .order_by(folded(Contact.name), folded(Organisation.name), Contact.id)
+    )
+    return [(str(id_), f"{name}, {organisation}") for id_, name, organisation in db.session.execute(query)]
+
+
+def item_in(meeting: Meeting, item_id: int) -> AgendaItem:
+    """An item of `meeting` (staff only: the partner version is not checked here), or 404."""
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id))
+    if item is None:
+        abort(404)
+    return item
+
+
+def note_in(meeting: Meeting, note_id: int) -> ItemNote:
+    note = db.session.scalar(
+        select(ItemNote).join(ItemNote.item).where(ItemNote.id == note_id, AgendaItem.meeting_id == meeting.id)
+    )
+    if note is None:
+        abort(404)
+    return note
+
+
+def action_in(meeting: Meeting, action_id: int) -> Action:
+    """An action agreed at `meeting`, or 404."""
+    action = db.session.scalar(select(Action).where(Action.id == action_id, Action.meeting_id == meeting.id))
+    if action is None:
+        abort(404)
+    return action
+
+
+def arising_in(user: User, meeting: Meeting, action_id: int) -> Action:
+    """An action in `meeting`'s matters arising, or 404."""
+    for entry in matters_arising(user, meeting, meeting_access(user, meeting)) or []:
+        if entry.action.id == action_id:
+            return entry.action
+    abort(404)
+
+
+def feedback_in(meeting: Meeting, feedback_id: int) -> Feedback:
+    feedback = db.session.scalar(select(Feedback).where(Feedback.id == feedback_id, Feedback.meeting_id == meeting.id))
+    if feedback is None:
+        abort(404)
+    return feedback
+
+
+def _item_values(data: dict) -> dict:
+    values = {"title": data["title"]}
+    values["presenter_id"] = int(data["presenter_id"]) if data.get("presenter_id") else None
+    values["marking"] = Marking(data.get("marking") or Marking.OFFICIAL)
+    for text_field in ("discussion", "decisions"):
+        if text_field in data:
+            values[text_field] = data[text_field] or ""
+    return values
+
+
+def add_item(meeting: Meeting, data: dict) -> AgendaItem:
+    """A new item at the end of the agenda."""
+    check_unlocked(meeting)
+    last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
+    return records.create(AgendaItem(), {"meeting_id": meeting.id, "position": (last or 0) + 1, **_item_values(data)})
+
+
+def update_item(item: AgendaItem, data: dict, *, version: int | None = None) -> bool:
+    check_unlocked(item.meeting)
+    return records.update(item, _item_values(data), version=version, noun="agenda item")
+
+
+MOVES = {"up": -1, "down": 1}
+
+
+def move_item(item: AgendaItem, direction: str) -> bool:
+    """Swap `item` with the one above or below it. False at either end.
+
+    Positions are renumbered 1, 2, 3... on the way, so gaps left by removed
+    items close; each change goes through the save path and its history.
+    """
+    check_unlocked(item.meeting)
+    order = list(db.session.scalars(items_in_order(item.meeting)))
+    here = order.index(item)
+    there = here + MOVES[direction]
+    if not 0 <= there < len(order):
+        return False
+    order[here], order[there] = order[there], order[here]
+    for position, each in enumerate(order, 1):
+        records.update(each, {"position": position}, noun="agenda item")
+    return True
+
+
+def remove_item(item: AgendaItem) -> None:
+    """Remove an item and its notes. Refused while it has actions that are not
+    cancelled; cancelled ones stay with the meeting, no longer under an item."""
+    check_unlocked(item.meeting)
+    actions = list(db.session.scalars(select(Action).where(Action.agenda_item_id == item.id)))
+    if any(action.status is not ActionStatus.CANCELLED for action in actions):
+        raise records.Refused(
+            "This item has actions agreed in it. Move or cancel its actions first, then remove the item."
+        )
+    for action in actions:
+        records.update(action, {"agenda_item_id": None}, noun="action")
+    records.delete(item)
+
+
+def add_note(item: AgendaItem, data: dict) -> ItemNote:
+    check_unlocked(item.meeting)
+    return records.create(
+        ItemNote(), {"item_id": item.id, "text": data["text"], "marking": Marking(data.get("marking") or "official")}
+    )
+
+
+def update_note(note: ItemNote, data: dict, *, version: int | None = None) -> bool:
+    check_unlocked(note.item.meeting)
+    values = {"text": data["text"], "marking": Marking(data.get("marking") or "official")}
+    return records.update(note, values, version=version, noun="note")
+
+
+def remove_note(note: ItemNote) -> None:
+    check_unlocked(note.item.meeting)
+    records.delete(note)
+
+
+def add_action(item: AgendaItem, data: dict, *, now: datetime | None = None) -> Action:
+    check_unlocked(item.meeting)
+    return action_services.create_action(item, data, now=now)
+
+
+def update_action(action: Action, data: dict, *, version: int | None = None) -> bool:
+    check_unlocked(action.meeting)
+    return action_services.update_action(action, data, version=version)
+
+
+def record_progress(meeting: Meeting, action: Action, data: dict, user: User, *, version: int | None = None) -> bool:
+    check_unlocked(meeting)
+    return action_services.record_progress(
+        action,
+        meeting_id=meeting.id,
+        status=ActionStatus(data["status"]),
+        text=data.get("progress") or "",
+        author=user,
+        version=version,
+    )
+
+
+def update_outcomes(meeting: Meeting, outcomes: str, *, version: int | None = None) -> bool:
+    check_unlocked(meeting)
+    return records.update(meeting, {"outcomes": outcomes or ""}, version=version, noun="meeting")
+
+
+def _feedback_values(data: dict) -> dict:
+    return {"quote": data["quote"], "attribution": data["attribution"], "may_publish": bool(data.get("may_publish"))}
+
+
+def add_feedback(meeting: Meeting, data: dict) -> Feedback:
+    check_unlocked(meeting)
+    return records.create(Feedback(), {"meeting_id": meeting.id, **_feedback_values(data)})
+
+
+def update_feedback(feedback: Feedback, data: dict, *, version: int | None = None) -> bool:
+    check_unlocked(feedback.meeting)
+    return records.update(feedback, _feedback_values(data), version=version, noun="feedback")
+
+
+def remove_feedback(feedback: Feedback) -> None:
+    check_unlocked(feedback.meeting)
+    records.delete(feedback)

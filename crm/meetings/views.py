@@ -1,18 +1,32 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 
 from crm import records
 from crm.extensions import db
 from crm.forms import flash_saved, show_error, whole_number
 from crm.history.services import history_of
 from crm.meetings import minutes, services
-from crm.meetings.forms import MeetingForm, ReopenForm
+from crm.meetings.forms import (
+    ActionEditForm,
+    ActionForm,
+    AgendaItemEditForm,
+    AgendaItemForm,
+    FeedbackForm,
+    ItemNoteForm,
+    MeetingForm,
+    OutcomesForm,
+    ProgressForm,
+    RemoveForm,
+    ReopenForm,
+)
 from crm.meetings.models import Meeting, MeetingKind, MeetingStatus
+from crm.organisations.services import organisation_choices
 from crm.pagination import int_arg, paginate
 from crm.pdf import pdf_response, render_pdf
-from crm.rendering import render_page
+from crm.rendering import render_page, wants_fragment
 from crm.series.models import MeetingSeries
 from crm.series.services import series_choices
 from crm.visibility import MinutesVersion, can, get_visible, meeting_access, require
@@ -65,6 +79,7 @@ def detail(meeting_id: int):
         access=access,
         # Minutes are printed once there is something to minute.
         printable=access.minutes and meeting.status.reached(MeetingStatus.HELD),
+        minutes=services.minutes_of(current_user, meeting, access),
         steps=services.next_steps(meeting) if permissions.change_meetings else [],
         can_reopen=permissions.change_meetings and services.can_reopen(meeting),
         history=history_of(meeting, permissions),
@@ -121,7 +136,7 @@ def minutes_pdf(meeting_id: int):
     version = access.version
     if version is MinutesVersion.FULL and request.args.get("version") == MinutesVersion.PARTNER.value:
         version = MinutesVersion.PARTNER
-    document = minutes.minutes_of(meeting, version, current_user)
+    document = minutes.printed_minutes(meeting, version, current_user)
     pdf = render_pdf(
         "meetings/minutes_pdf.html", minutes=document, marking=document.marking.label, draft=document.draft
     )
@@ -148,3 +163,373 @@ def reopen(meeting_id: int):
             flash("The minutes are back in draft. The reason is kept in the history.", "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     return render_page("meetings/reopen.html", form=form, meeting=meeting)
+
+
+# --- agenda and minutes ------------------------------------------------------------------
+#
+# Every change is a plain form page that posts and redirects back to the
+# meeting. With htmx the same pages come inline: the form alone (the page's
+# `form` block) in place of what it changes, and after a save the changed
+# section of the meeting page, swapped whole (numbers and all) by its id.
+
+# The meeting page's sections this area keeps: (template, block).
+SECTIONS = {
+    "agenda": ("meetings/_agenda.html", "agenda"),
+    "matters-arising": ("meetings/_matters_arising.html", "matters_arising"),
+    "outcomes": ("meetings/_outcomes.html", "outcomes"),
+}
+
+
+def _staff_meeting(meeting_id: int) -> Meeting:
+    """The meeting (404 if out of sight), for staff only (403)."""
+    meeting = get_visible(current_user, Meeting, meeting_id)
+    require(can().change_meetings)
+    return meeting
+
+
+def _section(meeting: Meeting, section: str, *, focus: str | None = None):
+    """One section of the meeting page, fresh, to replace the one on the page (htmx)."""
+    template, block = SECTIONS[section]
+    access = meeting_access(current_user, meeting)
+    body = render_block(
+        template,
+        block,
+        meeting=meeting,
+        access=access,
+        minutes=services.minutes_of(current_user, meeting, access),
+        focus=focus,
+    )
+    response = make_response(body)
+    response.vary.add("HX-Request")
+    response.headers["HX-Retarget"] = f"#{section}"
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _saved(meeting: Meeting, section: str, anchor: str, message: str | None, *, focus: str | None = None):
+    """After a change: commit; then the section for htmx, or a message and back to the meeting page."""
+    db.session.commit()
+    if wants_fragment():
+        return _section(meeting, section, focus=focus or anchor)
+    if message is None:
+        flash_saved(False)
+    else:
+        flash(message, "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=anchor))
+
+
+def _say_if_locked(meeting: Meeting, form) -> None:
+    """Locked minutes say so on the form before anyone types anything."""
+    if request.method == "GET" and meeting.minutes_locked:
+        try:
+            services.check_unlocked(meeting)
+        except records.DomainError as error:
+            show_error(form, error)
+
+
+def _form(template: str, meeting: Meeting, form, *, section: str, anchor: str, **context):
+    """A form as a page of its own, or (htmx) the form alone, in place."""
+    _say_if_locked(meeting, form)
+    return render_page(
+        template,
+        block="form",
+        meeting=meeting,
+        form=form,
+        inline=wants_fragment(),
+        section=section,
+        back=url_for("meetings.detail", meeting_id=meeting.id, _anchor=anchor),
+        **context,
+    )
+
+
+def _remove_page(meeting: Meeting, form, *, what: str, anchor: str, **context):
+    _say_if_locked(meeting, form)
+    return render_page(
+        "meetings/remove.html",
+        meeting=meeting,
+        form=form,
+        what=what,
+        back=url_for("meetings.detail", meeting_id=meeting.id, _anchor=anchor),
+        **context,
+    )
+
+
+@bp.route("/<id:meeting_id>/items/new", methods=["GET", "POST"])
+def item_new(meeting_id: int):
+    meeting = _staff_meeting(meeting_id)
+    form = AgendaItemForm(contact_choices=services.contact_choices(current_user))
+    if form.validate_on_submit():
+        try:
+            item = services.add_item(meeting, form.data)
+        except records.DomainError as error:
+            show_error(form, error)
+        else:
+            return _saved(meeting, "agenda", f"item-{item.id}", f"Item “{item.title}” added to the agenda.")
+    return _form("meetings/item_form.html", meeting, form, section="agenda", anchor="agenda", item=None)
+
+
+@bp.route("/<id:meeting_id>/items/<id:item_id>/edit", methods=["GET", "POST"])
+def item_edit(meeting_id: int, item_id: int):
+    meeting = _staff_meeting(meeting_id)
+    item = services.item_in(meeting, item_id)
+    form = AgendaItemEditForm(
+        obj=item if request.method == "GET" else None,
+        contact_choices=services.contact_choices(current_user, include_id=item.presenter_id),
+    )
+    if request.method == "GET":
+        form.presenter_id.data = str(item.presenter_id or "")
+        form.marking.data = item.marking.value
+    if form.validate_on_submit():
+        try:
+            changed = services.update_item(item, form.data, version=form.version.data)
+        except records.DomainError as error:
+            show_error(form, error, item)
+        else:
+            return _saved(meeting, "agenda", f"item-{item.id}", "Changes to the item saved." if changed else None)
+    return _form("meetings/item_form.html", meeting, form, section="agenda", anchor=f"item-{item.id}", item=item)
+
+
+@bp.post("/<id:meeting_id>/items/<id:item_id>/move")
+def item_move(meeting_id: int, item_id: int):
+    meeting = _staff_meeting(meeting_id)
+    item = services.item_in(meeting, item_id)
+    direction = request.form.get("direction")
+    if direction not in services.MOVES:
+        abort(400)
+    try:
+        services.move_item(item, direction)
+    except records.DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="agenda"))
+    db.session.commit()
+    if wants_fragment():
+        # The button pressed keeps the focus, to press again; at the top or
+        # the bottom, where that button has gone, the other one takes it.
+        return _section(meeting, "agenda", focus=f"move-{item.id}-{direction}")
+    flash(f"Item “{item.title}” moved {direction}.", "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+
+
+@bp.route("/<id:meeting_id>/items/<id:item_id>/remove", methods=["GET", "POST"])
+def item_remove(meeting_id: int, item_id: int):
+    meeting = _staff_meeting(meeting_id)
+    item = services.item_in(meeting, item_id)
+    form = RemoveForm(obj=item if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            title = item.title
+            services.remove_item(item)
+        except records.DomainError as error:
+            show_error(form, error, item)
+        else:
+            db.session.commit()
+            flash(f"Item “{title}” removed from the agenda.", "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="agenda"))
+    return _remove_page(meeting, form, what="item", anchor=f"item-{item.id}", item=item)
+
+
+@bp.route("/<id:meeting_id>/items/<id:item_id>/notes/new", methods=["GET", "POST"])
+def note_new(meeting_id: int, item_id: int):
+    meeting = _staff_meeting(meeting_id)
+    item = services.item_in(meeting, item_id)
+    form = ItemNoteForm()
+    if form.validate_on_submit():
+        try:
+            note = services.add_note(item, form.data)
+        except records.DomainError as error:
+            show_error(form, error)
+        else:
+            return _saved(meeting, "agenda", f"note-{note.id}", "Note added.")
+    return _form("meetings/note_form.html", meeting, form, section="agenda", anchor=f"item-{item.id}", item=item)
+
+
+@bp.route("/<id:meeting_id>/notes/<id:note_id>/edit", methods=["GET", "POST"])
+def note_edit(meeting_id: int, note_id: int):
+    meeting = _staff_meeting(meeting_id)
+    note = services.note_in(meeting, note_id)
+    form = ItemNoteForm(obj=note if request.method == "GET" else None)
+    if request.method == "GET":
+        form.marking.data = note.marking.value
+    if form.validate_on_submit():
+        try:
+            changed = services.update_note(note, form.data, version=form.version.data)
+        except records.DomainError as error:
+            show_error(form, error, note)
+        else:
+            return _saved(meeting, "agenda", f"note-{note.id}", "Changes to the note saved." if changed else None)
+    return _form(
+        "meetings/note_form.html", meeting, form, section="agenda", anchor=f"note-{note.id}", item=note.item, note=note
+    )
+
+
+@bp.route("/<id:meeting_id>/notes/<id:note_id>/remove", methods=["GET", "POST"])
+def note_remove(meeting_id: int, note_id: int):
+    meeting = _staff_meeting(meeting_id)
+    note = services.note_in(meeting, note_id)
+    form = RemoveForm(obj=note if request.method == "GET" else None)
+    if form.validate_on_submit():
+        item_id = note.item_id
+        try:
+            services.remove_note(note)
+        except records.DomainError as error:
+            show_error(form, error, note)
+        else:
+            db.session.commit()
+            flash("Note removed.", "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=f"item-{item_id}"))
+    return _remove_page(meeting, form, what="note", anchor=f"note-{note.id}", note=note, item=note.item)
+
+
+def _action_form(form_class, meeting: Meeting, *, owner_id=None, lead_id=None, **kwargs):
+    return form_class(
+        organisation_choices=organisation_choices(current_user, include_id=owner_id),
+        contact_choices=services.contact_choices(current_user, include_id=lead_id),
+        **kwargs,
+    )
+
+
+@bp.route("/<id:meeting_id>/items/<id:item_id>/actions/new", methods=["GET", "POST"])
+def action_new(meeting_id: int, item_id: int):
+    meeting = _staff_meeting(meeting_id)
+    item = services.item_in(meeting, item_id)
+    form = _action_form(ActionForm, meeting)
+    if form.validate_on_submit():
+        try:
+            action = services.add_action(item, form.data)
+        except records.DomainError as error:
+            show_error(form, error)
+        else:
+            return _saved(meeting, "agenda", f"item-{item.id}", f"Action {action.reference} added.")
+    return _form("meetings/action_form.html", meeting, form, section="agenda", anchor=f"item-{item.id}", item=item)
+
+
+@bp.route("/<id:meeting_id>/actions/<id:action_id>/edit", methods=["GET", "POST"])
+def action_edit(meeting_id: int, action_id: int):
+    meeting = _staff_meeting(meeting_id)
+    action = services.action_in(meeting, action_id)
+    items = db.session.scalars(services.items_in_order(meeting))
+    form = _action_form(
+        ActionEditForm,
+        meeting,
+        owner_id=action.owner_id,
+        lead_id=action.lead_id,
+        obj=action if request.method == "GET" else None,
+        item_choices=[(str(each.id), f"{number}. {each.title}") for number, each in enumerate(items, 1)],
+    )
+    if request.method == "GET":
+        form.owner_id.data = str(action.owner_id)
+        form.lead_id.data = str(action.lead_id or "")
+        form.status.data = action.status.value
+        form.agenda_item_id.data = str(action.agenda_item_id or "")
+    if form.validate_on_submit():
+        try:
+            changed = services.update_action(action, form.data, version=form.version.data)
+        except records.DomainError as error:
+            show_error(form, error, action)
+        else:
+            message = f"Changes to action {action.reference} saved." if changed else None
+            return _saved(meeting, "agenda", f"item-{action.agenda_item_id}", message)
+    anchor = f"item-{action.agenda_item_id}" if action.agenda_item_id else "agenda"
+    return _form(
+        "meetings/action_form.html",
+        meeting,
+        form,
+        section="agenda",
+        anchor=anchor,
+        item=action.agenda_item,
+        action=action,
+    )
+
+
+@bp.route("/<id:meeting_id>/actions/<id:action_id>/progress", methods=["GET", "POST"])
+def action_progress(meeting_id: int, action_id: int):
+    meeting = _staff_meeting(meeting_id)
+    action = services.arising_in(current_user, meeting, action_id)
+    form = ProgressForm(obj=action if request.method == "GET" else None)
+    if request.method == "GET":
+        form.status.data = action.status.value
+    if form.validate_on_submit():
+        try:
+            changed = services.record_progress(meeting, action, form.data, current_user, version=form.version.data)
+        except records.DomainError as error:
+            show_error(form, error, action)
+        else:
+            message = f"Progress on {action.reference} recorded." if changed else None
+            return _saved(meeting, "matters-arising", f"arising-{action.id}", message)
+    return _form(
+        "meetings/progress_form.html",
+        meeting,
+        form,
+        section="matters-arising",
+        anchor=f"arising-{action.id}",
+        action=action,
+    )
+
+
+@bp.route("/<id:meeting_id>/outcomes", methods=["GET", "POST"])
+def outcomes_edit(meeting_id: int):
+    meeting = _staff_meeting(meeting_id)
+    form = OutcomesForm(obj=meeting if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            changed = services.update_outcomes(meeting, form.outcomes.data, version=form.version.data)
+        except records.DomainError as error:
+            show_error(form, error, meeting)
+        else:
+            return _saved(meeting, "outcomes", "outcomes", "Outcomes saved." if changed else None)
+    return _form("meetings/outcomes_form.html", meeting, form, section="outcomes", anchor="outcomes")
+
+
+@bp.route("/<id:meeting_id>/feedback/new", methods=["GET", "POST"])
+def feedback_new(meeting_id: int):
+    meeting = _staff_meeting(meeting_id)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            feedback = services.add_feedback(meeting, form.data)
+        except records.DomainError as error:
+            show_error(form, error)
+        else:
+            return _saved(meeting, "outcomes", f"feedback-{feedback.id}", "Feedback added.")
+    return _form("meetings/feedback_form.html", meeting, form, section="outcomes", anchor="feedback", feedback=None)
+
+
+@bp.route("/<id:meeting_id>/feedback/<id:feedback_id>/edit", methods=["GET", "POST"])
+def feedback_edit(meeting_id: int, feedback_id: int):
+    meeting = _staff_meeting(meeting_id)
+    feedback = services.feedback_in(meeting, feedback_id)
+    form = FeedbackForm(obj=feedback if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            changed = services.update_feedback(feedback, form.data, version=form.version.data)
+        except records.DomainError as error:
+            show_error(form, error, feedback)
+        else:
+            message = "Changes to the feedback saved." if changed else None
+            return _saved(meeting, "outcomes", f"feedback-{feedback.id}", message)
+    return _form(
+        "meetings/feedback_form.html",
+        meeting,
+        form,
+        section="outcomes",
+        anchor=f"feedback-{feedback.id}",
+        feedback=feedback,
+    )
+
+
+@bp.route("/<id:meeting_id>/feedback/<id:feedback_id>/remove", methods=["GET", "POST"])
+def feedback_remove(meeting_id: int, feedback_id: int):
+    meeting = _staff_meeting(meeting_id)
+    feedback = services.feedback_in(meeting, feedback_id)
+    form = RemoveForm(obj=feedback if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.remove_feedback(feedback)
+        except records.DomainError as error:
+            show_error(form, error, feedback)
+        else:
+            db.session.commit()
+            flash("Feedback removed.", "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="feedback"))
+    return _remove_page(meeting, form, what="feedback", anchor=f"feedback-{feedback.id}", feedback=feedback)
