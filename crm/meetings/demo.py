@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from crm import records
+from crm.actions import services as action_services
+from crm.actions.models import ActionStatus
 from crm.contacts.models import Contact
 from crm.formatting import LONDON
 from crm.markings import Marking
@@ -96,7 +98,7 @@ def _day(days_from_today: int, hour: int, minute: int = 0) -> datetime:
 # and its items (title, presenter, discussion, decisions, marking, notes).
 MEETINGS = [
     {
-        "title": "Local Scrutiny and Involvement Panel: winter meeting",
+        "title": "Local Scrutiny and Involvement Panel: victims' letters",
         "series": LSIP,
         "kind": MeetingKind.SCRUTINY_PANEL,
         "days": -190,
@@ -125,7 +127,7 @@ MEETINGS = [
         "outcomes": "Plain-English letter templates adopted across the Area.",
     },
     {
-        "title": "Local Scrutiny and Involvement Panel: spring meeting",
+        "title": "Local Scrutiny and Involvement Panel: disability hate crime",
         "series": LSIP,
         "kind": MeetingKind.SCRUTINY_PANEL,
         "days": -100,
@@ -160,7 +162,7 @@ MEETINGS = [
         "outcomes": "A disability prompt added to the charging checklist.",
     },
     {
-        "title": "Local Scrutiny and Involvement Panel: summer meeting",
+        "title": "Local Scrutiny and Involvement Panel: confidence in reporting",
         "series": LSIP,
         "kind": MeetingKind.SCRUTINY_PANEL,
         "days": -12,
@@ -197,7 +199,7 @@ MEETINGS = [
         "outcomes": "",
     },
     {
-        "title": "Local Scrutiny and Involvement Panel: autumn meeting",
+        "title": "Local Scrutiny and Involvement Panel: right to review",
         "series": LSIP,
         "kind": MeetingKind.SCRUTINY_PANEL,
         "days": -2,
@@ -215,7 +217,7 @@ MEETINGS = [
         "outcomes": "",
     },
     {
-        "title": "Local Scrutiny and Involvement Panel: winter meeting",
+        "title": "Local Scrutiny and Involvement Panel: planning the year",
         "series": LSIP,
         "kind": MeetingKind.SCRUTINY_PANEL,
         "days": 85,
@@ -397,9 +399,63 @@ MEETINGS = [
 ]
 
 
+# Actions agreed, by meeting title: (item number, title, owner, lead, due in
+# days from today, status). Several fall to the two demo partners' organisations.
+ACTIONS = {
+    "Local Scrutiny and Involvement Panel: victims' letters": [
+        (2, "Rewrite the victim communication letters in plain English", "CPS Thames and Chiltern", "Helen Marsh",
+         -120, ActionStatus.COMPLETED),
+        (2, "Test the new letters with volunteers", "Hertfordshire Victim Support Service", "Casey Ward",
+         -30, ActionStatus.IN_PROGRESS),
+    ],
+    "Local Scrutiny and Involvement Panel: disability hate crime": [
+        (2, "Add a disability prompt to the charging checklist", "CPS Thames and Chiltern", "Helen Marsh",
+         -40, ActionStatus.COMPLETED),
+        (2, "Brief neighbourhood officers on recognising disability hate crime", "Bedfordshire Police", "Jordan Lee",
+         -10, ActionStatus.OPEN),
+        (3, "Check the two case files for redaction errors", "CPS Thames and Chiltern", "Helen Marsh",
+         20, ActionStatus.OPEN),
+    ],
+    "Local Scrutiny and Involvement Panel: confidence in reporting": [
+        (2, "Draft a joint leaflet on reporting hate incidents", "Chiltern Gypsy and Traveller Forum", "Bridget Lovell",
+         30, ActionStatus.OPEN),
+        (2, "Name a contact for third-party reports from the forum", "Bedfordshire Police", "Jordan Lee",
+         14, ActionStatus.OPEN),
+        (3, "Update the panel on the case once sentenced", "CPS Thames and Chiltern", "Helen Marsh",
+         60, ActionStatus.OPEN),
+    ],
+    "Coercive control conference": [
+        (1, "Share the conference slides with all delegates", "CPS Thames and Chiltern", "Helen Marsh",
+         -50, ActionStatus.COMPLETED),
+        (2, "Offer survivors' voices training to frontline officers", "Bedfordshire Police", "Sana Mirza",
+         45, ActionStatus.IN_PROGRESS),
+    ],
+    "Vulnerable Victims' Unit visit, People Week": [
+        (1, "Exchange named contacts for arranging extra support", "Hertfordshire Victim Support Service",
+         "Imran Sheikh", 7, ActionStatus.OPEN),
+    ],
+}  # fmt: skip
+
+# Progress said at a later meeting's matters arising: (meeting title, action title, status, what was said).
+PROGRESS = [
+    (
+        "Local Scrutiny and Involvement Panel: disability hate crime",
+        "Test the new letters with volunteers",
+        ActionStatus.IN_PROGRESS,
+        "Two of five letters tested; volunteers found them much clearer.",
+    ),
+    (
+        "Local Scrutiny and Involvement Panel: confidence in reporting",
+        "Brief neighbourhood officers on recognising disability hate crime",
+        ActionStatus.OPEN,
+        "Briefing drafted; waiting for a slot at the next training day.",
+    ),
+]
+
+
 def load(organisations: dict[str, Organisation], people: dict[str, Contact], approver_id: int) -> None:
     """Add the demo series and meetings, given the demo organisations and contacts by name."""
-    series_by_name = {}
+    series_by_name, meetings_by_title, actions_by_title = {}, {}, {}
     for spec in SERIES:
         series_by_name[spec["name"]] = series_services.create_series(
             {
@@ -445,6 +501,7 @@ def load(organisations: dict[str, Organisation], people: dict[str, Contact], app
                     "role": role,
                 },
             )
+        items = []
         for position, (title, presenter, discussion, decisions, marking, notes) in enumerate(spec["items"], 1):
             item = records.create(
                 AgendaItem(),
@@ -458,10 +515,25 @@ def load(organisations: dict[str, Organisation], people: dict[str, Contact], app
                     "marking": marking or Marking.OFFICIAL,
                 },
             )
+            items.append(item)
             for text, note_marking in notes:
                 records.create(
                     ItemNote(), {"item_id": item.id, "text": text, "marking": note_marking or Marking.OFFICIAL}
                 )
+        for number, title, owner, lead, due_in, action_status in ACTIONS.get(spec["title"], []):
+            action = action_services.create_action(
+                items[number - 1],
+                {
+                    "title": title,
+                    "owner_id": organisations[owner].id,
+                    "lead_id": people[lead].id if lead else None,
+                    "due_on": (datetime.now(LONDON) + timedelta(days=due_in)).date(),
+                },
+                now=meeting.starts_at,
+            )
+            if action_status is not ActionStatus.OPEN:
+                records.update(action, {"status": action_status})
+            actions_by_title[title] = action
         for quote, attribution, may_publish in spec.get("feedback", []):
             records.create(
                 Feedback(),
@@ -474,3 +546,12 @@ def load(organisations: dict[str, Organisation], people: dict[str, Contact], app
         if status is MeetingStatus.APPROVED:
             lifecycle |= {"approved_at": meeting.starts_at + timedelta(days=90), "approved_by_id": approver_id}
         records.update(meeting, lifecycle)
+        meetings_by_title[spec["title"]] = meeting
+    for meeting_title, action_title, action_status, said in PROGRESS:
+        action_services.record_progress(
+            actions_by_title[action_title],
+            meeting_id=meetings_by_title[meeting_title].id,
+            status=action_status,
+            text=said,
+            author=None,
+        )
