@@ -1,9 +1,10 @@
-"""The one save path: create, update, archive and restore, with history.
+"""The one save path: create, update, archive, restore and delete, with history.
 
-Every area saves its records through these four functions. On the way they
-check the version the person was editing (so two people editing at once
-cannot overwrite each other unseen), turn a unique index's refusal into a
-`Duplicate` the form can show, and flush. History is written underneath, by a
+Every area saves its records through these functions (delete only for what
+is removed rather than archived: a person taken off a meeting's attendance).
+On the way they check the version the person was editing (so two people
+editing at once cannot overwrite each other unseen), turn a unique index's
+refusal into a `Duplicate` the form can show, and flush. History is written underneath, by a
 flush listener, for every `Tracked` record however it was changed: a new area
 gets history by using the `Tracked` mixin, not by remembering to.
 
@@ -146,6 +147,13 @@ def restore(record: Tracked) -> None:
         _flush(record)
 
 
+def delete(record: Tracked, *, noun: str = "record") -> None:
+    """Remove `record` for good. Its history keeps the values it last had, so
+    that "who took this off, and what was it" can still be answered."""
+    db.session.delete(record)
+    _flush(record, noun)
+
+
 def _flush(record: Tracked, noun: str = "record") -> None:
     try:
         db.session.flush()
@@ -217,6 +225,22 @@ def _ids(records) -> str | None:
     return ",".join(str(record_id) for record_id in sorted(record.id for record in records)) or None
 
 
+def _last_values(record: Tracked) -> list[tuple[str, str | None, str | None]]:
+    """A deleted record's fields as they were, each going to nothing."""
+    excluded = ALWAYS_EXCLUDED | record.history_exclude
+    changes = []
+    for column in inspect(record).mapper.column_attrs:
+        if column.key not in excluded:
+            before = stored_value(getattr(record, column.key))
+            if before not in (None, ""):
+                changes.append((column.key, before, None))
+    for field in record.history_collections:
+        before = _ids(getattr(record, field))
+        if before is not None:
+            changes.append((field, before, None))
+    return changes
+
+
 def _action(record: Tracked, fields: list[tuple[str, str | None, str | None]], *, new: bool) -> str:
     if new:
         return "created"
@@ -229,17 +253,19 @@ def _action(record: Tracked, fields: list[tuple[str, str | None, str | None]], *
 @event.listens_for(Session, "after_flush")
 def _write_history(session: Session, flush_context) -> None:
     # After the flush, new records have their ids; the attribute histories
-    # still hold what changed, and `session.new` what was added.
+    # still hold what changed, `session.new` what was added and
+    # `session.deleted` what was removed (None below: a deletion).
     rows = []
     actor_id = _actor_id()
-    for record, new in [(r, True) for r in session.new] + [(r, False) for r in session.dirty]:
+    saved = [(r, True) for r in session.new] + [(r, False) for r in session.dirty]
+    for record, new in saved + [(r, None) for r in session.deleted]:
         if not isinstance(record, Tracked):
             continue
-        fields = _changed_fields(record, new=new)
+        fields = _last_values(record) if new is None else _changed_fields(record, new=new)
         if not fields:
             continue
         key = uuid.uuid4().hex
-        action = _action(record, fields, new=new)
+        action = "deleted" if new is None else _action(record, fields, new=new)
         rows.extend(
             {
                 "change_key": key,
