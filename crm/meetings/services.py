@@ -636,3 +636,13 @@ def uninvolve_organisation(meeting: Meeting, organisation: Organisation) -> bool
     check_unlocked(meeting)
     involved = [o for o in meeting.organisations if o.id != organisation.id]
     return records.update(meeting, {"organisations": involved}, noun="meeting")
+
+
+def meeting_for_new_contact(user: User, meeting_id: int | None) -> Meeting | None:
+    """The meeting whose attendance a contact being added joins (`/contacts/new?meeting=`):
+    one `user` may see, whose minutes are not locked. None otherwise: then the
+    contact form works as it always does."""
+    if meeting_id is None:
+        return None
+    meeting = db.session.scalar(visible(user, Meeting).where(Meeting.id == meeting_id))
+    return None if meeting is None or meeting.minutes_locked else meeting

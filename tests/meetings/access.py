@@ -3,6 +3,9 @@ is involved in (never OFFICIAL-SENSITIVE ones), and change none."""
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
+from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.markings import Marking
 from crm.meetings import services as meeting_services
@@ -250,6 +253,16 @@ register(
                 (LOGIN, 404, 403, INVOLVED, INVOLVED),
                 "uninvolve",
             ),
+            # A new contact from the meeting page joins its attendance.
+            ("GET", "/contacts/new?meeting={meeting}", "own", (LOGIN, 403, 403, 200, 200), None),
+            ("POST", "/contacts/new?meeting={meeting}", "own", (LOGIN, 403, 403, ATTENDANCE, ATTENDANCE), "attend_new"),
+            (
+                "POST",
+                "/contacts/new?meeting={meeting}",
+                "other",
+                (LOGIN, 403, 403, ATTENDANCE, ATTENDANCE),
+                "attend_new",
+            ),
         ],
         actions={
             "meeting_new": Action(
@@ -303,6 +316,18 @@ register(
                 {"organisation_id": "{organisation}"}, done=lambda app, ids: ids["organisation"] in _involved(app, ids)
             ),
             "uninvolve": Action({}, done=lambda app, ids: _involved(app, ids) == set()),
+            "attend_new": Action(
+                {"name": "Brand New Attendee", "organisation_id": "{org}"},
+                done=lambda app, ids: (
+                    count(
+                        app,
+                        Attendance,
+                        Attendance.meeting_id == ids["meeting"],
+                        Attendance.contact_id.in_(select(Contact.id).where(Contact.name == "Brand New Attendee")),
+                    )
+                    == 1
+                ),
+            ),
         },
     )
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm import records
 from crm.contacts.models import Contact
@@ -300,6 +300,42 @@ def test_approved_minutes_lock_the_attendance(app, client, make, staff, panel):
     assert [(r.id, r.status, r.role) for r in rows(app, meeting)] == [(r.id, r.status, r.role) for r in before]
     with app.app_context():
         assert [o.name for o in db.session.get(Meeting, meeting.id).organisations] == ["Thames Valley Police"]
+
+
+# --- a new contact from the meeting page ------------------------------------------------------
+
+
+def test_a_new_contact_added_from_the_meeting_page_lands_on_its_attendance(app, client, staff, panel):
+    meeting = panel["meeting"]
+    section = attendance_section(page_text(client.get(f"/meetings/{meeting.id}")))
+    assert f'href="/contacts/new?meeting={meeting.id}"' in section
+
+    form = page_text(client.get(f"/contacts/new?meeting={meeting.id}"))
+    assert "Scrutiny panel" in form and f'href="/meetings/{meeting.id}#attendance"' in form
+    response = staff.post(
+        f"/contacts/new?meeting={meeting.id}", {"name": "Nia Newcomer", "organisation_id": str(panel["support"].id)}
+    )
+    assert response.headers["Location"] == f"/meetings/{meeting.id}#attendance"
+    page = page_text(client.get(response.headers["Location"]))
+    assert "Nia Newcomer added to the contacts and to the attendance." in page
+    assert "Nia Newcomer" in attendance_section(page)
+    (row,) = rows(app, meeting)
+    assert row.organisation_id == panel["support"].id and row.status is AttendanceStatus.PRESENT
+
+
+def test_with_a_meeting_that_is_locked_or_missing_the_contact_form_works_as_before(app, client, make, staff, panel):
+    approved = make.meeting("Approved panel", status="approved")
+    for meeting_arg in (str(approved.id), "999999", "nonsense"):
+        form = page_text(client.get(f"/contacts/new?meeting={meeting_arg}"))
+        assert "Approved panel" not in form and "added to the attendance" not in form
+        response = staff.post(
+            f"/contacts/new?meeting={meeting_arg}",
+            {"name": f"Person {meeting_arg}", "organisation_id": str(panel["support"].id)},
+        )
+        assert response.headers["Location"] == f"/organisations/{panel['support'].id}"
+    assert rows(app, approved) == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
 
 
 # --- organisations involved -------------------------------------------------------------------
