@@ -1,9 +1,10 @@
-"""The one save path: create, update, archive and restore, with history.
+"""The one save path: create, update, archive, restore and delete, with history.
 
-Every area saves its records through these four functions. On the way they
-check the version the person was editing (so two people editing at once
-cannot overwrite each other unseen), turn a unique index's refusal into a
-`Duplicate` the form can show, and flush. History is written underneath, by a
+Every area saves its records through these functions (delete only for what
+is removed rather than archived: a person taken off a meeting's attendance).
+On the way they check the version the person was editing (so two people
+editing at once cannot overwrite each other unseen), turn a unique index's
+refusal into a `Duplicate` the form can show, and flush. History is written underneath, by a
 flush listener, for every `Tracked` record however it was changed: a new area
 gets history by using the `Tracked` mixin, not by remembering to.
 
@@ -146,10 +147,11 @@ def restore(record: Tracked) -> None:
         _flush(record)
 
 
-def delete(record: Tracked) -> None:
-    """Remove `record` for good; its history keeps what it held (a "deleted" change)."""
+def delete(record: Tracked, *, noun: str = "record") -> None:
+    """Remove `record` for good. Its history keeps the values it last had, so
+    that "who took this off, and what was it" can still be answered."""
     db.session.delete(record)
-    _flush(record)
+    _flush(record, noun)
 
 
 def _flush(record: Tracked, noun: str = "record") -> None:
@@ -223,8 +225,8 @@ def _ids(records) -> str | None:
     return ",".join(str(record_id) for record_id in sorted(record.id for record in records)) or None
 
 
-def _deleted_fields(record: Tracked) -> list[tuple[str, str | None, str | None]]:
-    """A removed record's last values, as the "before" of a deletion."""
+def _last_values(record: Tracked) -> list[tuple[str, str | None, str | None]]:
+    """A deleted record's fields as they were, each going to nothing."""
     excluded = ALWAYS_EXCLUDED | record.history_exclude
     changes = []
     for column in inspect(record).mapper.column_attrs:
@@ -232,6 +234,10 @@ def _deleted_fields(record: Tracked) -> list[tuple[str, str | None, str | None]]
             before = stored_value(getattr(record, column.key))
             if before not in (None, ""):
                 changes.append((column.key, before, None))
+    for field in record.history_collections:
+        before = _ids(getattr(record, field))
+        if before is not None:
+            changes.append((field, before, None))
     return changes
 
 
@@ -247,19 +253,19 @@ def _action(record: Tracked, fields: list[tuple[str, str | None, str | None]], *
 @event.listens_for(Session, "after_flush")
 def _write_history(session: Session, flush_context) -> None:
     # After the flush, new records have their ids; the attribute histories
-    # still hold what changed, and `session.new` what was added.
+    # still hold what changed, `session.new` what was added and
+    # `session.deleted` what was removed (None below: a deletion).
     rows = []
     actor_id = _actor_id()
-    changed = [(r, "new") for r in session.new] + [(r, "dirty") for r in session.dirty]
-    changed += [(r, "deleted") for r in session.deleted]
-    for record, state in changed:
+    saved = [(r, True) for r in session.new] + [(r, False) for r in session.dirty]
+    for record, new in saved + [(r, None) for r in session.deleted]:
         if not isinstance(record, Tracked):
             continue
-        fields = _deleted_fields(record) if state == "deleted" else _changed_fields(record, new=state == "new")
+        fields = _last_values(record) if new is None else _changed_fields(record, new=new)
         if not fields:
             continue
         key = uuid.uuid4().hex
-        action = "deleted" if state == "deleted" else _action(record, fields, new=state == "new")
+        action = "deleted" if new is None else _action(record, fields, new=new)
         rows.extend(
             {
                 "change_key": key,

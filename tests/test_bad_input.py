@@ -63,7 +63,10 @@ from wtforms.validators import Length
 
 from crm import create_app
 from crm.auth import services as auth_services
+from crm.contacts.models import Contact
 from crm.extensions import db, limiter
+from crm.meetings import services as meeting_services
+from crm.meetings.models import Meeting
 from tests.test_access_matrix import snapshot
 
 ROLES = ("anonymous", "partner", "staff", "admin")
@@ -263,6 +266,12 @@ def world(make):
         "admin": make.user("admin", email="admin@example.org"),
     }
     meeting = make.meeting("Own Meeting", organisations=[own], status="circulated")
+    with make.app.app_context():
+        attendance = meeting_services.add_attendee(
+            db.session.get(Meeting, meeting.id), db.session.get(Contact, own_contact.id)
+        )
+        db.session.commit()
+        attendance_id = attendance.id
     ids = {
         "organisation_id": own.id,
         "contact_id": own_contact.id,
@@ -271,6 +280,7 @@ def world(make):
         "series_id": own_series.id,
         "step": "approve",
         **_minutes(make.app, meeting, own),
+        "attendance_id": attendance_id,
     }
     return World(users, ids)
 

@@ -13,6 +13,7 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.forms import flash_saved, show_error
 from crm.history.services import history_of
+from crm.meetings import services as meeting_services
 from crm.organisations.models import Organisation, OrganisationType
 from crm.organisations.services import organisation_choices
 from crm.pagination import int_arg, paginate
@@ -47,16 +48,25 @@ def new():
     if request.method == "GET" and preselected:
         # Only an organisation the user can see may be preselected.
         form.organisation_id.data = str(get_visible(current_user, Organisation, preselected).id)
+    # Added from a meeting page (?meeting=): the new contact joins its attendance too.
+    meeting = (
+        meeting_services.meeting_for_new_contact(current_user, int_arg("meeting")) if can().change_meetings else None
+    )
     if form.validate_on_submit():
         try:
             contact = services.create_contact(form.data)
+            if meeting is not None:
+                meeting_services.add_attendee(meeting, contact)
         except records.DomainError as error:
             show_error(form, error)
         else:
             db.session.commit()
+            if meeting is not None:
+                flash(f"{contact.name} added to the contacts and to the attendance.", "success")
+                return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="attendance"))
             flash(f"{contact.name} added.", "success")
             return redirect(url_for("organisations.detail", organisation_id=contact.organisation_id))
-    return render_page("contacts/form.html", form=form, contact=None)
+    return render_page("contacts/form.html", form=form, contact=None, meeting=meeting)
 
 
 @bp.get("/<id:contact_id>")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovSelect,
@@ -8,16 +10,26 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from crm.actions import models as a
 from crm.actions.models import ActionStatus
 from crm.formatting import LONDON
-from crm.forms import RecordForm, UKDateField, max_length, parse_time, squash_spaces, strip, time_field
+from crm.forms import RecordForm, UKDateField, max_length, parse_time, squash_spaces, strip, time_field, whole_number
 from crm.markings import Marking
 from crm.meetings import models as m
-from crm.meetings.models import MeetingKind
+from crm.meetings.models import AttendanceRole, AttendanceStatus, MeetingKind
 
 
 class MeetingForm(RecordForm):
@@ -327,3 +339,106 @@ class FeedbackForm(RecordForm):
         description="They agreed that it can be quoted. Partners see only feedback that may be published.",
     )
     submit = SubmitField("Save feedback", widget=GovSubmitInput())
+
+
+# --- attendance ------------------------------------------------------------------------
+
+
+class AttendanceForm(RecordForm):
+    """One row of a meeting's attendance: the role, the items a guest came for, the status."""
+
+    role = RadioField(
+        "Role at the meeting",
+        widget=GovRadioInput(),
+        choices=AttendanceRole.choices(),
+        validators=[DataRequired("Select their role at the meeting")],
+        validate_choice=False,  # checked below, with a message in the GOV.UK style
+    )
+    # Shown under "Guest" (a guest may come for only some items); ids as text, checked below.
+    item_ids = SelectMultipleField(
+        "Items they attended (optional)",
+        widget=GovCheckboxesInput(),
+        coerce=str,
+        description="Leave them all unticked if they attended the whole meeting.",
+        validate_choice=False,
+    )
+    status = RadioField(
+        "Attendance",
+        widget=GovRadioInput(),
+        choices=AttendanceStatus.choices(),
+        validators=[DataRequired("Select whether they were present, sent apologies or were absent")],
+        validate_choice=False,
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def __init__(self, *args, item_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item_ids.choices = [(str(item_id), label) for item_id, label in item_choices]
+
+    def validate_role(self, field):
+        if AttendanceRole.parse(field.data) is None:
+            raise ValidationError("Select their role at the meeting")
+
+    def validate_item_ids(self, field):
+        offered = {value for value, _ in self.item_ids.choices}
+        if any(value not in offered for value in field.data or ()):
+            raise ValidationError("Select items that are on the agenda")
+
+    def validate_status(self, field):
+        if AttendanceStatus.parse(field.data) is None:
+            raise ValidationError("Select whether they were present, sent apologies or were absent")
+
+    @property
+    def chosen_item_ids(self) -> list[int]:
+        return [int(value) for value in self.item_ids.data or ()]
+
+
+class AttendeeForm(FlaskForm):
+    """The "Add" button beside a person found by the search."""
+
+    contact_id = HiddenField(filters=[whole_number])
+    # The search the person was found by, to show the results again after a refusal.
+    q = HiddenField(filters=[strip])
+
+    def validate_contact_id(self, field):
+        if field.data is None:
+            raise ValidationError("Select a person from the search results")
+
+
+class _OrganisationPickForm(FlaskForm):
+    """One organisation from a select of those on offer."""
+
+    organisation_id = SelectField("Organisation", widget=GovSelect(), validate_choice=False)
+    missing = "Select an organisation"
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = [("", "Select an organisation"), *choices]
+        self._offered = {value for value, _ in choices}
+
+    def validate_organisation_id(self, field):
+        if not field.data:
+            raise ValidationError(self.missing)
+        if field.data not in self._offered:
+            raise ValidationError("Select an organisation from the list")
+
+    @property
+    def chosen_id(self) -> int | None:
+        return whole_number(self.organisation_id.data)
+
+
+class WholeOrganisationForm(_OrganisationPickForm):
+    organisation_id = SelectField(
+        "Organisation",
+        widget=GovSelect(),
+        description="For a group that came as a whole, like 40 volunteers. The meeting's headcount says how many.",
+        validate_choice=False,
+    )
+    submit = SubmitField("Add the organisation", widget=GovSubmitInput())
+    missing = "Select the organisation that attended"
+
+
+class InvolvedOrganisationForm(_OrganisationPickForm):
+    organisation_id = SelectField("Add an organisation involved", widget=GovSelect(), validate_choice=False)
+    submit = SubmitField("Add", widget=GovSubmitInput())
+    missing = "Select an organisation to add to those involved"

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from crm import records
 from crm.actions import services as action_services
@@ -16,14 +17,25 @@ from crm.actions.models import Action, ActionStatus, ActionUpdate
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.contacts.services import active as active_contact
-from crm.database import folded, utcnow
+from crm.database import folded, like_pattern, utcnow
 from crm.extensions import db
 from crm.formatting import LONDON, paragraphs
 from crm.forms import parse_time
 from crm.lists import Filter, ListFilters, enum_filter, filter_field, id_filter
 from crm.markings import Marking
-from crm.meetings.models import AgendaItem, Feedback, ItemNote, Meeting, MeetingKind, MeetingStatus
+from crm.meetings.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceRole,
+    AttendanceStatus,
+    Feedback,
+    ItemNote,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
 from crm.organisations.models import Organisation
+from crm.organisations.services import organisation_choices
 from crm.pagination import Listing
 from crm.search import FullText, TextSearch
 from crm.series.models import MeetingSeries
@@ -667,3 +679,297 @@ def update_feedback(feedback: Feedback, data: dict, *, version: int | None = Non
 def remove_feedback(feedback: Feedback) -> None:
     check_unlocked(feedback.meeting)
     records.delete(feedback)
+
+
+# --- attendance ------------------------------------------------------------------------
+#
+# Who came to a meeting, grouped by organisation; adding people and whole
+# organisations, changing and removing them; and the organisations involved.
+# Everyone who may see a meeting sees its whole attendance (circulated minutes
+# carry it by organisation), so rows are read through the meeting, never on
+# their own. Every change goes through crm.records, which keeps the history.
+
+# Matches shown by the search for people to add: enough to pick from, few
+# enough to read; more typing narrows them.
+ATTENDEE_SEARCH_LIMIT = 10
+ATTENDEE_SEARCH_MAX = 100  # characters of the search that count, as the box allows
+
+
+@dataclass
+class AttendanceGroup:
+    """One organisation's rows on a meeting's attendance."""
+
+    organisation: Organisation
+    rows: list[Attendance]
+
+
+@dataclass
+class MeetingAttendance:
+    """A meeting's attendance as its page shows it."""
+
+    groups: list[AttendanceGroup]
+    # An agenda item's id -> its number on the agenda (1, 2, ...), for "attending items 2 and 3".
+    item_numbers: dict[int, int]
+
+    @property
+    def rows(self) -> list[Attendance]:
+        return [row for group in self.groups for row in group.rows]
+
+    def row(self, attendance_id: int) -> Attendance | None:
+        return next((row for row in self.rows if row.id == attendance_id), None)
+
+    def numbers(self, row: Attendance) -> list[int]:
+        return sorted(self.item_numbers[item.id] for item in row.items if item.id in self.item_numbers)
+
+    def items_phrase(self, row: Attendance) -> str:
+        """ "attending items 4 and 5" for a guest who came for part of the meeting; "" otherwise."""
+        numbers = self.numbers(row) if row.role is AttendanceRole.GUEST else []
+        if not numbers:
+            return ""
+        if len(numbers) == 1:
+            return f"attending item {numbers[0]}"
+        listed = ", ".join(str(number) for number in numbers[:-1])
+        return f"attending items {listed} and {numbers[-1]}"
+
+    @property
+    def summary(self) -> str:
+        """ "12 present, 3 apologies": people by status, then any organisations attending as a whole."""
+        people = [row for row in self.rows if row.contact_id is not None]
+        parts = [
+            f"{count} {status.label.lower()}"
+            for status in AttendanceStatus
+            if (count := sum(1 for row in people if row.status is status))
+        ]
+        wholes = len(self.rows) - len(people)
+        if wholes:
+            parts.append(f"{wholes} organisation{'s' if wholes > 1 else ''} as a whole")
+        return ", ".join(parts)
+
+
+def _attendance_order(row: Attendance) -> tuple:
+    """Within an organisation: the organisation as a whole first, then by role (the chair
+    first), then by name."""
+    name = row.contact.name.casefold() if row.contact else ""
+    return (row.contact_id is not None, list(AttendanceRole).index(row.role), name, row.id)
+
+
+def attendance_of(meeting: Meeting) -> MeetingAttendance:
+    """The meeting's attendance by organisation (in name order), in a fixed number of
+    queries however many came: the rows with their people and organisations, their
+    items, and the agenda's numbering if any guest came for only some items."""
+    rows = list(
+        db.session.scalars(
+            select(Attendance)
+            .where(Attendance.meeting_id == meeting.id)
+            .options(
+                joinedload(Attendance.organisation, innerjoin=True),
+                joinedload(Attendance.contact),
+                selectinload(Attendance.items),
+            )
+        ).unique()
+    )
+    groups: dict[int, AttendanceGroup] = {}
+    for row in rows:
+        groups.setdefault(row.organisation_id, AttendanceGroup(row.organisation, [])).rows.append(row)
+    for group in groups.values():
+        group.rows.sort(key=_attendance_order)
+    ordered = sorted(groups.values(), key=lambda group: (group.organisation.name.casefold(), group.organisation.id))
+    numbers: dict[int, int] = {}
+    if any(row.items for row in rows):
+        item_ids = db.session.scalars(
+            select(AgendaItem.id)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+        numbers = {item_id: number for number, item_id in enumerate(item_ids, start=1)}
+    return MeetingAttendance(ordered, numbers)
+
+
+def attendance_row(meeting: Meeting, attendance_id: int) -> Attendance | None:
+    """One row of `meeting`'s attendance (None if it is not on this meeting)."""
+    return db.session.scalar(
+        select(Attendance).where(Attendance.id == attendance_id, Attendance.meeting_id == meeting.id)
+    )
+
+
+def agenda_choices(meeting: Meeting) -> list[tuple[int, str]]:
+    """The meeting's agenda items as (id, "2. Title"), for the items a guest attended."""
+    items = db.session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)
+    )
+    return [(item.id, f"{number}. {item.title}") for number, item in enumerate(items, start=1)]
+
+
+def attendee_search_text(raw: str | None) -> str:
+    """The search as typed, on one line with single spaces, no longer than the box allows."""
+    return " ".join((raw or "").split())[:ATTENDEE_SEARCH_MAX].strip()
+
+
+def contacts_to_add(user: User, meeting: Meeting, text: str) -> tuple[list[tuple[Contact, bool]], bool]:
+    """Active contacts `user` may see whose name or organisation's name holds `text`
+    (any case): up to ATTENDEE_SEARCH_LIMIT of them, by name, each with whether they
+    are on the meeting's attendance already; and whether there were more."""
+    if not text:
+        return [], False
+    pattern = like_pattern(text)
+    query = (
+        visible(user, Contact)
+        .join(Contact.organisation)
+        .where(
+            *active_contact(),
+            or_(Contact.name.ilike(pattern, escape="\\"), Organisation.name.ilike(pattern, escape="\\")),
+        )
+        .options(contains_eager(Contact.organisation))
+        .order_by(folded(Contact.name), Contact.id)
+        .limit(ATTENDEE_SEARCH_LIMIT + 1)
+    )
+    found = list(db.session.scalars(query))
+    shown = found[:ATTENDEE_SEARCH_LIMIT]
+    attending = set(
+        db.session.scalars(
+            select(Attendance.contact_id).where(
+                Attendance.meeting_id == meeting.id, Attendance.contact_id.in_([c.id for c in shown])
+            )
+        )
+    )
+    return [(contact, contact.id in attending) for contact in shown], len(found) > len(shown)
+
+
+def addable_contact(user: User, contact_id: int | None) -> Contact | None:
+    """The active contact `user` may see with this id, or None."""
+    if contact_id is None:
+        return None
+    query = visible(user, Contact).where(Contact.id == contact_id, *active_contact())
+    return db.session.scalar(query.options(joinedload(Contact.organisation)))
+
+
+def addable_organisation(user: User, organisation_id: int | None) -> Organisation | None:
+    """The active organisation `user` may see with this id, or None."""
+    if organisation_id is None:
+        return None
+    query = visible(user, Organisation).where(Organisation.id == organisation_id, Organisation.archived_at.is_(None))
+    return db.session.scalar(query)
+
+
+def _create_attendance(values: dict, duplicate: records.Duplicate) -> Attendance:
+    try:
+        return records.create(Attendance(), values)
+    except IntegrityError as error:
+        # Someone added the same row a moment earlier: the unique index said no.
+        raise duplicate from error
+
+
+def add_attendee(meeting: Meeting, contact: Contact) -> Attendance:
+    """`contact` on the attendance as a member who was present (the usual case),
+    under the organisation they are at now."""
+    check_unlocked(meeting)
+    duplicate = records.Duplicate(f"{contact.name} is already on the attendance", "contact_id")
+    taken = select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.contact_id == contact.id)
+    if db.session.scalar(taken) is not None:
+        raise duplicate
+    values = {
+        "meeting_id": meeting.id,
+        "contact_id": contact.id,
+        "organisation_id": contact.organisation_id,
+        "role": AttendanceRole.MEMBER,
+        "status": AttendanceStatus.PRESENT,
+    }
+    return _create_attendance(values, duplicate)
+
+
+def add_whole_organisation(meeting: Meeting, organisation: Organisation) -> Attendance:
+    """`organisation` on the attendance as a whole ("40 volunteers"): at most once per meeting."""
+    check_unlocked(meeting)
+    duplicate = records.Duplicate(
+        f"{organisation.name} is already on the attendance as an organisation", "organisation_id"
+    )
+    taken = select(Attendance.id).where(
+        Attendance.meeting_id == meeting.id,
+        Attendance.organisation_id == organisation.id,
+        Attendance.contact_id.is_(None),
+    )
+    if db.session.scalar(taken) is not None:
+        raise duplicate
+    values = {
+        "meeting_id": meeting.id,
+        "contact_id": None,
+        "organisation_id": organisation.id,
+        "role": AttendanceRole.MEMBER,
+        "status": AttendanceStatus.PRESENT,
+    }
+    return _create_attendance(values, duplicate)
+
+
+def wholly_attending_ids(meeting: Meeting) -> set[int]:
+    """Organisations on the attendance as a whole already, to leave out of the choices."""
+    query = select(Attendance.organisation_id).where(
+        Attendance.meeting_id == meeting.id, Attendance.contact_id.is_(None)
+    )
+    return set(db.session.scalars(query))
+
+
+def update_attendance(attendance: Attendance, data: dict, *, version: int | None = None) -> bool:
+    """A row's role and status and, for a guest, the items they came for (none
+    ticked: the whole meeting). False if nothing changed."""
+    meeting = attendance.meeting
+    check_unlocked(meeting)
+    role = AttendanceRole(data["role"])
+    items: list[AgendaItem] = []
+    if role is AttendanceRole.GUEST and data.get("item_ids"):
+        items = list(
+            db.session.scalars(
+                select(AgendaItem)
+                .where(AgendaItem.meeting_id == meeting.id, AgendaItem.id.in_(data["item_ids"]))
+                .order_by(AgendaItem.position, AgendaItem.id)
+            )
+        )
+    values = {"role": role, "status": AttendanceStatus(data["status"]), "items": items}
+    if items != attendance.items:
+        # The items live in their own table: a change to them alone would leave
+        # the row, and so its version, as it was, and a second person's edit
+        # would pass unnoticed. Moving the version on makes it an UPDATE that
+        # the database checks against the version this save started from.
+        values["version"] = attendance.version + 1
+    return records.update(attendance, values, version=version, noun="attendance")
+
+
+def set_attendance_status(attendance: Attendance, status: AttendanceStatus) -> bool:
+    """The quick change on the meeting page: only the status, whatever else changed since."""
+    check_unlocked(attendance.meeting)
+    return records.update(attendance, {"status": status}, noun="attendance")
+
+
+def remove_attendance(attendance: Attendance) -> None:
+    check_unlocked(attendance.meeting)
+    records.delete(attendance, noun="attendance")
+
+
+def involvable_organisations(user: User, meeting: Meeting) -> list[tuple[str, str]]:
+    """Organisations that could be added to those involved: visible, active, not involved yet."""
+    involved = {str(organisation.id) for organisation in meeting.organisations}
+    return [choice for choice in organisation_choices(user) if choice[0] not in involved]
+
+
+def involve_organisation(meeting: Meeting, organisation: Organisation) -> None:
+    check_unlocked(meeting)
+    if organisation in meeting.organisations:
+        raise records.Duplicate(f"{organisation.name} is already involved in this meeting", "organisation_id")
+    involved = sorted([*meeting.organisations, organisation], key=lambda o: (o.name.casefold(), o.id))
+    records.update(meeting, {"organisations": involved}, noun="meeting")
+
+
+def uninvolve_organisation(meeting: Meeting, organisation: Organisation) -> bool:
+    """Take `organisation` off those involved; False if it was not among them."""
+    check_unlocked(meeting)
+    involved = [o for o in meeting.organisations if o.id != organisation.id]
+    return records.update(meeting, {"organisations": involved}, noun="meeting")
+
+
+def meeting_for_new_contact(user: User, meeting_id: int | None) -> Meeting | None:
+    """The meeting whose attendance a contact being added joins (`/contacts/new?meeting=`):
+    one `user` may see, whose minutes are not locked. None otherwise: then the
+    contact form works as it always does."""
+    if meeting_id is None:
+        return None
+    meeting = db.session.scalar(visible(user, Meeting).where(Meeting.id == meeting_id))
+    return None if meeting is None or meeting.minutes_locked else meeting

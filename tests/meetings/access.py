@@ -3,10 +3,25 @@ is involved in (never OFFICIAL-SENSITIVE ones), and change none."""
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from crm.actions.models import Action as AgreedAction
 from crm.actions.models import ActionStatus, ActionUpdate
+from crm.contacts.models import Contact
+from crm.extensions import db
 from crm.markings import Marking
-from crm.meetings.models import AgendaItem, Feedback, ItemNote, Meeting, MeetingStatus
+from crm.meetings import services as meeting_services
+from crm.meetings.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceRole,
+    AttendanceStatus,
+    Feedback,
+    ItemNote,
+    Meeting,
+    MeetingStatus,
+)
+from crm.organisations.models import Organisation
 from tests.access import LOGIN, Action, AreaAccess, To, count, get, register
 
 OWN_MEETING, OTHER_MEETING = "Own Org Panel Meeting", "Other Org Panel Meeting"
@@ -26,6 +41,7 @@ def build(make, base):
         "own:circulated": {"meeting": meeting(OWN_MEETING + " (circulated)", base.own_org, status="circulated")},
         "other:circulated": {"meeting": meeting(OTHER_MEETING + " (circulated)", base.other_org, status="circulated")},
         "own:sensitive": {"meeting": meeting(SENSITIVE_MEETING, base.own_org, marking=Marking.OFFICIAL_SENSITIVE)},
+        **_attendance_targets(make, base),
     }
     for side, organisation in (("own", base.own_org), ("other", base.other_org)):
         targets[side] |= build_minutes(make, targets[side]["meeting"], organisation, side)
@@ -201,6 +217,41 @@ AGENDA_ACTIONS = {
 }
 
 
+# --- attendance ---------------------------------------------------------------------------
+
+
+def _attendance_targets(make, base):
+    """A meeting for each organisation that it attended as a whole and is not
+    otherwise involved in (so that it can be made involved): "own:attendance"."""
+    targets = {}
+    for side, title, organisation in (("own", OWN_MEETING, base.own_org), ("other", OTHER_MEETING, base.other_org)):
+        meeting = make.meeting(f"{title} (attendance)", starts_at=YESTERDAY)
+        with make.app.app_context():
+            row = meeting_services.add_whole_organisation(
+                db.session.get(Meeting, meeting.id), db.session.get(Organisation, organisation.id)
+            )
+            db.session.commit()
+            targets[f"{side}:attendance"] = {
+                "meeting": meeting.id,
+                "attendance": row.id,
+                "organisation": organisation.id,
+            }
+    return targets
+
+
+ATTENDANCE = To("/meetings/{meeting}#attendance")
+INVOLVED = To("/meetings/{meeting}#organisations-involved")
+
+
+def _attendance(app, ids):
+    return get(app, Attendance, ids["attendance"])
+
+
+def _involved(app, ids) -> set[int]:
+    with app.app_context():
+        return {organisation.id for organisation in db.session.get(Meeting, ids["meeting"]).organisations}
+
+
 def _status(app, ids):
     return get(app, Meeting, ids["meeting"]).status
 
@@ -271,6 +322,139 @@ register(
                 "meeting_reopen",
             ),
             *AGENDA_ROWS,
+            # --- attendance ---
+            ("GET", "/meetings/{meeting}/attendance/add?q=Person", "own", (LOGIN, 403, 404, 200, 200), None),
+            ("GET", "/meetings/{meeting}/attendance/add?q=Person", "other", (LOGIN, 404, 403, 200, 200), None),
+            ("POST", "/meetings/{meeting}/attendance/add", "own", (LOGIN, 403, 404, ATTENDANCE, ATTENDANCE), "attend"),
+            (
+                "POST",
+                "/meetings/{meeting}/attendance/add",
+                "other",
+                (LOGIN, 404, 403, ATTENDANCE, ATTENDANCE),
+                "attend",
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/attendance/add-organisation",
+                "own",
+                (LOGIN, 403, 404, ATTENDANCE, ATTENDANCE),
+                "attend_whole",
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/attendance/add-organisation",
+                "other",
+                (LOGIN, 404, 403, ATTENDANCE, ATTENDANCE),
+                "attend_whole",
+            ),
+            (
+                "GET",
+                "/meetings/{meeting}/attendance/{attendance}/edit",
+                "own:attendance",
+                (LOGIN, 403, 404, 200, 200),
+                None,
+            ),
+            (
+                "GET",
+                "/meetings/{meeting}/attendance/{attendance}/edit",
+                "other:attendance",
+                (LOGIN, 404, 403, 200, 200),
+                None,
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/attendance/{attendance}/edit",
+                "own:attendance",
+                (LOGIN, 403, 404, ATTENDANCE, ATTENDANCE),
+                "attendance_edit",
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/attendance/{attendance}/edit",
+                "other:attendance",
+                (LOGIN, 404, 403, ATTENDANCE, ATTENDANCE),
+                "attendance_edit",
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/attendance/{attendance}/status",
+                "own:attendance",
+                (LOGIN, 403, 404, ATTENDANCE, ATTENDANCE),
+                "attendance_status",
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/attendance/{attendance}/status",
+                "other:attendance",
+                (LOGIN, 404, 403, ATTENDANCE, ATTENDANCE),
+                "attendance_status",
+            ),
+            (
+                "GET",
+                "/meetings/{meeting}/attendance/{attendance}/remove",
+                "own:attendance",
+                (LOGIN, 403, 404, 200, 200),
+                None,
+            ),
+            (
+                "GET",
+                "/meetings/{meeting}/attendance/{attendance}/remove",
+                "other:attendance",
+                (LOGIN, 404, 403, 200, 200),
+                None,
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/attendance/{attendance}/remove",
+                "own:attendance",
+                (LOGIN, 403, 404, ATTENDANCE, ATTENDANCE),
+                "attendance_remove",
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/attendance/{attendance}/remove",
+                "other:attendance",
+                (LOGIN, 404, 403, ATTENDANCE, ATTENDANCE),
+                "attendance_remove",
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/organisations",
+                "own:attendance",
+                (LOGIN, 403, 404, INVOLVED, INVOLVED),
+                "involve",
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/organisations",
+                "other:attendance",
+                (LOGIN, 404, 403, INVOLVED, INVOLVED),
+                "involve",
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/organisations/{own_org}/remove",
+                "own",
+                (LOGIN, 403, 404, INVOLVED, INVOLVED),
+                "uninvolve",
+            ),
+            (
+                "POST",
+                "/meetings/{meeting}/organisations/{other_org}/remove",
+                "other",
+                (LOGIN, 404, 403, INVOLVED, INVOLVED),
+                "uninvolve",
+            ),
+            # A new contact from the meeting page joins its attendance.
+            ("GET", "/contacts/new?meeting={meeting}", "own", (LOGIN, 403, 403, 200, 200), None),
+            ("POST", "/contacts/new?meeting={meeting}", "own", (LOGIN, 403, 403, ATTENDANCE, ATTENDANCE), "attend_new"),
+            (
+                "POST",
+                "/contacts/new?meeting={meeting}",
+                "other",
+                (LOGIN, 403, 403, ATTENDANCE, ATTENDANCE),
+                "attend_new",
+            ),
         ],
         actions={
             **AGENDA_ACTIONS,
@@ -286,6 +470,56 @@ register(
             "meeting_reopen": Action(
                 {"reason": "A name was misspelt"},
                 done=lambda app, ids: _status(app, ids) is MeetingStatus.MINUTES_DRAFT,
+            ),
+            # --- attendance ---
+            "attend": Action(
+                {"contact_id": "{contact}"},
+                done=lambda app, ids: (
+                    count(
+                        app,
+                        Attendance,
+                        Attendance.meeting_id == ids["meeting"],
+                        Attendance.contact_id == ids["contact"],
+                    )
+                    == 1
+                ),
+            ),
+            "attend_whole": Action(
+                {"organisation_id": "{org}"},
+                done=lambda app, ids: (
+                    count(
+                        app,
+                        Attendance,
+                        Attendance.meeting_id == ids["meeting"],
+                        Attendance.organisation_id == ids["org"],
+                        Attendance.contact_id.is_(None),
+                    )
+                    == 1
+                ),
+            ),
+            "attendance_edit": Action(
+                {"role": "chair", "status": "apologies"},
+                done=lambda app, ids: _attendance(app, ids).role is AttendanceRole.CHAIR,
+            ),
+            "attendance_status": Action(
+                {"status": "absent"}, done=lambda app, ids: _attendance(app, ids).status is AttendanceStatus.ABSENT
+            ),
+            "attendance_remove": Action({}, done=lambda app, ids: _attendance(app, ids) is None),
+            "involve": Action(
+                {"organisation_id": "{organisation}"}, done=lambda app, ids: ids["organisation"] in _involved(app, ids)
+            ),
+            "uninvolve": Action({}, done=lambda app, ids: _involved(app, ids) == set()),
+            "attend_new": Action(
+                {"name": "Brand New Attendee", "organisation_id": "{org}"},
+                done=lambda app, ids: (
+                    count(
+                        app,
+                        Attendance,
+                        Attendance.meeting_id == ids["meeting"],
+                        Attendance.contact_id.in_(select(Contact.id).where(Contact.name == "Brand New Attendee")),
+                    )
+                    == 1
+                ),
             ),
         },
     )
