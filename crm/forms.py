@@ -64,6 +64,17 @@ def max_length(limit: int, what: str) -> Length:
     return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
+class ChoiceCheck:
+    """A select whose value must be one of its choices (or empty, where allowed)."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data and field.data not in {value for value, _ in field.choices if value}:
+            raise ValidationError(self.message)
+
+
 class PhoneNumber:
     """Digits, spaces, brackets, a leading + and an extension: what people type."""
 

@@ -26,7 +26,17 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 from crm.actions import models as a
 from crm.actions.models import ActionStatus
 from crm.formatting import LONDON
-from crm.forms import RecordForm, UKDateField, max_length, parse_time, squash_spaces, strip, time_field, whole_number
+from crm.forms import (
+    ChoiceCheck,
+    RecordForm,
+    UKDateField,
+    max_length,
+    parse_time,
+    squash_spaces,
+    strip,
+    time_field,
+    whole_number,
+)
 from crm.markings import Marking
 from crm.meetings import models as m
 from crm.meetings.models import AttendanceRole, AttendanceStatus, MeetingKind
@@ -40,7 +50,12 @@ class MeetingForm(RecordForm):
         filters=[squash_spaces],
         validators=[DataRequired("Enter a title for the meeting"), max_length(m.TITLE_MAX, "Title")],
     )
-    series_id = SelectField("Series (optional)", widget=GovSelect(), validate_choice=False)
+    series_id = SelectField(
+        "Series (optional)",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[ChoiceCheck("Select a series from the list")],
+    )
     kind = SelectField(
         "Kind of meeting",
         widget=GovSelect(),
@@ -113,10 +128,6 @@ class MeetingForm(RecordForm):
         self.start_time.data = f"{starts:%H:%M}"
         self.end_time.data = f"{meeting.ends_at.astimezone(LONDON):%H:%M}" if meeting.ends_at else ""
 
-    def validate_series_id(self, field):
-        if field.data and field.data not in {value for value, _ in self.series_id.choices}:
-            raise ValidationError("Select a series from the list")
-
     def validate_kind(self, field):
         if field.data and MeetingKind.parse(field.data) is None:
             raise ValidationError("Select the kind of meeting from the list")
@@ -150,17 +161,6 @@ def marking_field(what: str) -> RadioField:
         description=f"An OFFICIAL-SENSITIVE {what} is left out of the partner version of the minutes.",
         validators=[DataRequired("Select a protective marking")],
     )
-
-
-class ChoiceCheck:
-    """A select whose value must be one of its choices (or empty, where allowed)."""
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field):
-        if field.data and field.data not in {value for value, _ in field.choices if value}:
-            raise ValidationError(self.message)
 
 
 class AgendaItemForm(RecordForm):
