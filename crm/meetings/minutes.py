@@ -10,12 +10,8 @@ what the partner version leaves out is `in_version` there.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from crm.actions.models import Action
 from crm.auth.models import User
@@ -23,7 +19,7 @@ from crm.extensions import db
 from crm.formatting import LONDON
 from crm.markings import Marking
 from crm.meetings import services
-from crm.meetings.models import Attendance, AttendanceRole, AttendanceStatus, Meeting
+from crm.meetings.models import AttendanceRole, AttendanceStatus, Meeting
 from crm.visibility import MeetingAccess, MinutesVersion, visible
 
 
@@ -73,29 +69,23 @@ def printed_minutes(meeting: Meeting, version: MinutesVersion, user: User) -> Pr
     return PrintedMinutes(meeting, version, content, present, apologies, _next_meeting(meeting, user))
 
 
-def _attendance(meeting: Meeting, numbers: dict[int, int]):
-    """Present and apologies, each grouped by organisation (by name), the chair first within each."""
-    rows = db.session.scalars(
-        select(Attendance)
-        .where(Attendance.meeting_id == meeting.id)
-        .options(joinedload(Attendance.organisation), joinedload(Attendance.contact), selectinload(Attendance.items))
-        .order_by(Attendance.id)
-    )
-    groups = {AttendanceStatus.PRESENT: defaultdict(list), AttendanceStatus.APOLOGIES: defaultdict(list)}
-    for row in rows:
-        if row.status not in groups:
-            continue
-        name = row.contact.name if row.contact else f"{row.organisation.name} (as an organisation)"
-        # Only the items this version shows: a withheld item is not named here either.
-        items = sorted(numbers[item.id] for item in row.items if item.id in numbers)
-        groups[row.status][row.organisation.name].append(Attendee(name, row.role, items))
+def _attendance(meeting: Meeting, shown: dict[int, int]):
+    """Present and apologies, each by organisation, in the order the meeting page shows them.
 
-    def ordered(group):
-        for attendees in group.values():
-            attendees.sort(key=lambda a: (a.role is not AttendanceRole.CHAIR, a.name.lower()))
-        return dict(sorted(group.items(), key=lambda pair: pair[0].lower()))
-
-    return ordered(groups[AttendanceStatus.PRESENT]), ordered(groups[AttendanceStatus.APOLOGIES])
+    A guest's items are named only when this version shows them: a withheld
+    item is not named here either."""
+    attendance = services.attendance_of(meeting)
+    present: dict[str, list[Attendee]] = {}
+    apologies: dict[str, list[Attendee]] = {}
+    for group in attendance.groups:
+        for row in group.rows:
+            target = {AttendanceStatus.PRESENT: present, AttendanceStatus.APOLOGIES: apologies}.get(row.status)
+            if target is None:
+                continue
+            name = row.contact.name if row.contact else f"{group.organisation.name} (as an organisation)"
+            items = sorted(shown[item.id] for item in row.items if item.id in shown)
+            target.setdefault(group.organisation.name, []).append(Attendee(name, row.role, items))
+    return present, apologies
 
 
 def _next_meeting(meeting: Meeting, user: User) -> Meeting | None:
