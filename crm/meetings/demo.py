@@ -42,7 +42,7 @@ SERIES = [
         ),
         "venue": "CPS Thames and Chiltern, St Albans office",
         "frequency": Frequency.QUARTERLY,
-        "chair": "Margaret Elliot",
+        "chair": "Chris Palmer",
         "members": [
             "CPS Thames and Chiltern",
             "Thames Valley Police",
@@ -59,7 +59,7 @@ SERIES = [
         "purpose": "Police, councils, the CPS and community groups working together against hate crime in Bedfordshire.",
         "venue": "Bedford Borough Hall",
         "frequency": Frequency.EVERY_TWO_MONTHS,
-        "chair": "Jordan Lee",
+        "chair": "Yusuf Rahman",
         "members": [
             "Bedfordshire Hate Crime Partnership",
             "Bedfordshire Police",
@@ -77,7 +77,7 @@ SERIES = [
         ),
         "venue": "Thames Valley Police HQ, Kidlington",
         "frequency": Frequency.TWICE_A_YEAR,
-        "chair": "Ruth Abrams",
+        "chair": "Margaret Elliot",
         "members": [
             "Thames Valley Domestic Abuse Scrutiny Panel",
             "Thames Valley Police",
@@ -105,7 +105,7 @@ MEETINGS = [
         "status": MeetingStatus.APPROVED,
         "summary": "Quarterly panel. Themes: victim communication letters and hate crime outcomes.",
         "attendance": [
-            ("Margaret Elliot", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
+            ("Chris Palmer", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
             ("Priya Okafor", AttendanceStatus.PRESENT, AttendanceRole.SECRETARIAT),
             ("Helen Marsh", AttendanceStatus.PRESENT, AttendanceRole.PRESENTER),
             ("Daniel Osei", AttendanceStatus.APOLOGIES, AttendanceRole.MEMBER),
@@ -113,7 +113,7 @@ MEETINGS = [
             ("Casey Ward", AttendanceStatus.PRESENT, AttendanceRole.MEMBER),
         ],
         "items": [
-            ("Welcome and apologies", "Margaret Elliot", "The chair welcomed members.", "", None, []),
+            ("Welcome and apologies", "Chris Palmer", "The chair welcomed members.", "", None, []),
             (
                 "Victim communication letters",
                 "Helen Marsh",
@@ -134,14 +134,14 @@ MEETINGS = [
         "status": MeetingStatus.APPROVED,
         "summary": "Quarterly panel. Themes: disability hate crime and accessible court visits.",
         "attendance": [
-            ("Margaret Elliot", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
+            ("Chris Palmer", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
             ("Priya Okafor", AttendanceStatus.PRESENT, AttendanceRole.SECRETARIAT),
             ("Jordan Lee", AttendanceStatus.PRESENT, AttendanceRole.MEMBER),
             ("Casey Ward", AttendanceStatus.APOLOGIES, AttendanceRole.MEMBER),
             ("Fatima Noor", AttendanceStatus.PRESENT, AttendanceRole.MEMBER),
         ],
         "items": [
-            ("Welcome and apologies", "Margaret Elliot", "", "", None, []),
+            ("Welcome and apologies", "Chris Palmer", "", "", None, []),
             (
                 "Disability hate crime",
                 "Helen Marsh",
@@ -169,7 +169,7 @@ MEETINGS = [
         "status": MeetingStatus.CIRCULATED,
         "summary": "Quarterly panel. Themes: Gypsy and Traveller communities' confidence in reporting.",
         "attendance": [
-            ("Margaret Elliot", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
+            ("Chris Palmer", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
             ("Priya Okafor", AttendanceStatus.PRESENT, AttendanceRole.SECRETARIAT),
             ("Jordan Lee", AttendanceStatus.PRESENT, AttendanceRole.MEMBER),
             ("Casey Ward", AttendanceStatus.PRESENT, AttendanceRole.MEMBER),
@@ -177,7 +177,7 @@ MEETINGS = [
             ("Daniel Osei", AttendanceStatus.ABSENT, AttendanceRole.MEMBER),
         ],
         "items": [
-            ("Welcome and apologies", "Margaret Elliot", "", "", None, []),
+            ("Welcome and apologies", "Chris Palmer", "", "", None, []),
             (
                 "Confidence in reporting among Gypsy and Traveller communities",
                 "Bridget Lovell",
@@ -206,12 +206,12 @@ MEETINGS = [
         "status": MeetingStatus.MINUTES_DRAFT,
         "summary": "Quarterly panel. Themes: victims' right to review.",
         "attendance": [
-            ("Margaret Elliot", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
+            ("Chris Palmer", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
             ("Priya Okafor", AttendanceStatus.PRESENT, AttendanceRole.SECRETARIAT),
             ("Casey Ward", AttendanceStatus.PRESENT, AttendanceRole.MEMBER),
         ],
         "items": [
-            ("Welcome and apologies", "Margaret Elliot", "", "", None, []),
+            ("Welcome and apologies", "Chris Palmer", "", "", None, []),
             ("Victims' right to review", "Tom Brennan", "Draft: notes still being written up.", "", None, []),
         ],
         "outcomes": "",
@@ -241,7 +241,7 @@ MEETINGS = [
         "summary": "A conference delivered with the Bedfordshire Hate Crime Partnership.",
         "attendance": [
             ("Helen Marsh", AttendanceStatus.PRESENT, AttendanceRole.PRESENTER),
-            ("Dr Ellen Shaw", AttendanceStatus.PRESENT, AttendanceRole.PRESENTER),
+            ("Ruth Abrams", AttendanceStatus.PRESENT, AttendanceRole.PRESENTER),
             ("Jordan Lee", AttendanceStatus.PRESENT, AttendanceRole.MEMBER),
             ("Bedford Borough Council", AttendanceStatus.PRESENT, AttendanceRole.MEMBER),
         ],
@@ -256,7 +256,7 @@ MEETINGS = [
             ),
             (
                 "Lessons from the Holocaust",
-                "Dr Ellen Shaw",
+                "Ruth Abrams",
                 "The trust spoke of the need for everyone to stay vigilant, so that the lessons of the Holocaust "
                 "keep genocide from happening again.",
                 "",
@@ -280,10 +280,10 @@ MEETINGS = [
         "headcount_note": "delegates from partner agencies",
         "summary": "Supporting partners to understand how to support victims experiencing coercive control.",
         "attendance": [
-            ("Ruth Abrams", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
+            ("Margaret Elliot", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
             ("Sana Mirza", AttendanceStatus.PRESENT, AttendanceRole.PRESENTER),
             ("Helen Marsh", AttendanceStatus.PRESENT, AttendanceRole.PRESENTER),
-            ("Owen Price", AttendanceStatus.PRESENT, AttendanceRole.MEMBER),
+            ("Graham Whitfield", AttendanceStatus.PRESENT, AttendanceRole.MEMBER),
         ],
         "items": [
             (
@@ -296,7 +296,7 @@ MEETINGS = [
             ),
             (
                 "A survivor's perspective",
-                "Ruth Abrams",
+                "Margaret Elliot",
                 "A survivor described her experience from a victim's perspective.",
                 "",
                 None,
@@ -323,11 +323,11 @@ MEETINGS = [
         "status": MeetingStatus.AGENDA_PUBLISHED,
         "summary": "The panel's annual review of domestic abuse cases.",
         "attendance": [
-            ("Ruth Abrams", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
+            ("Margaret Elliot", AttendanceStatus.PRESENT, AttendanceRole.CHAIR),
             ("Sana Mirza", AttendanceStatus.APOLOGIES, AttendanceRole.MEMBER),
         ],
         "items": [
-            ("Welcome and apologies", "Ruth Abrams", "", "", None, []),
+            ("Welcome and apologies", "Margaret Elliot", "", "", None, []),
             ("Review of the year's cases", "Helen Marsh", "", "", None, []),
             ("Individual case reviews", "Helen Marsh", "", "", SENSITIVE, []),
         ],
@@ -544,7 +544,9 @@ def load(organisations: dict[str, Organisation], people: dict[str, Contact], app
         if status.reached(MeetingStatus.CIRCULATED):
             lifecycle["circulated_at"] = meeting.starts_at + timedelta(days=7)
         if status is MeetingStatus.APPROVED:
-            lifecycle |= {"approved_at": meeting.starts_at + timedelta(days=90), "approved_by_id": approver_id}
+            # Approved at the next meeting, as a rule; never later than yesterday.
+            approved = min(meeting.starts_at + timedelta(days=90), datetime.now(UTC) - timedelta(days=1))
+            lifecycle |= {"approved_at": approved, "approved_by_id": approver_id}
         records.update(meeting, lifecycle)
         meetings_by_title[spec["title"]] = meeting
     for meeting_title, action_title, action_status, said in PROGRESS:
