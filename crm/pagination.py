@@ -28,6 +28,7 @@ import binascii
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, request
@@ -434,7 +435,9 @@ def _beyond(keys: Sequence[ColumnElement], values: Sequence, descending: bool, *
 
 
 def _encode(values: Sequence) -> str:
-    data = json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode()
+    # Moments and dates travel as ISO text; `_decoded` reads them back by the key's type.
+    plain = [value.isoformat() if isinstance(value, date) else value for value in values]
+    data = json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
@@ -449,9 +452,30 @@ def _cursor_arg(name: str, listing: Listing) -> tuple | None:
         return None
     if not isinstance(values, list) or len(values) != len(listing.keys):
         return None
-    if not all(_fits(key, value) for key, value in zip(listing.keys, values, strict=True)):
+    try:
+        return tuple(_decoded(key, value) for key, value in zip(listing.keys, values, strict=True))
+    except ValueError:
         return None
-    return tuple(values)
+
+
+def _decoded(key: ColumnElement, value: object):
+    """A keyset value as the key's column holds it; ValueError if it could not be one."""
+    expected = key.type.python_type
+    if expected in (datetime, date):
+        if not isinstance(value, str) or len(value) > _DATE_TEXT_MAX:
+            raise ValueError("not a date")
+        if expected is date:
+            return date.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError("a moment needs its time zone")
+        return moment
+    if not _fits(key, value):
+        raise ValueError("does not fit the key")
+    return value
+
+
+_DATE_TEXT_MAX = 40  # "2026-11-25T14:00:00.123456+00:00" and then some
 
 
 def _fits(key: ColumnElement, value: object) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -21,6 +22,7 @@ from crm import pagination
 from crm.contacts.models import Contact
 from crm.database import utcnow
 from crm.extensions import db
+from crm.meetings.models import Meeting
 from crm.organisations.models import Organisation, OrganisationType
 from tests.conftest import page_text
 
@@ -145,6 +147,7 @@ def _matches(q, name, *fields) -> bool:
 _ROW = {
     "organisations": re.compile(r'<a class="govuk-link" href="/organisations/(\d+)">'),
     "contacts": re.compile(r'<a class="govuk-link" href="/contacts/(\d+)\?'),
+    "meetings": re.compile(r'<a class="govuk-link" href="/meetings/(\d+)">'),
 }
 _NEXT = re.compile(r'href="([^"]+)" rel="next"')
 _PREVIOUS = re.compile(r'href="([^"]+)" rel="prev"')
@@ -401,3 +404,26 @@ def test_a_searched_walk_runs_a_bounded_number_of_queries(app, client, staff, sm
 def test_type_values_sort_as_their_labels_do():
     """The type sort reads an index on the stored value, and people read the labels."""
     assert sorted(OrganisationType, key=lambda t: t.value) == sorted(OrganisationType, key=lambda t: t.label.lower())
+
+
+def test_meetings_page_by_their_dates_past_the_cap(app, client, staff, small):
+    """A list sorted by a moment pages by keyset too: the dates travel in the
+    address and come back as moments, forwards, backwards and from "Last"."""
+    now = utcnow()
+    starts = [now - timedelta(days=day, hours=day % 3) for day in range(1, 12)]
+    starts.append(starts[3])  # two meetings at the same moment: the id breaks the tie
+    with app.app_context():
+        db.session.execute(
+            insert(Meeting),
+            [
+                {"title": f"Panel {n}", "kind": "scrutiny_panel", "starts_at": start}
+                for n, start in enumerate(starts, 1)
+            ],
+        )
+        db.session.commit()
+        rows = db.session.execute(db.select(Meeting.id, Meeting.starts_at)).all()
+    # Past meetings read latest first, ties by the highest id first (the sort reversed whole).
+    expected = [id_ for id_, _ in sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)]
+    assert _forwards(client, "meetings", "/meetings/?when=past") == expected
+    backwards, last = _backwards_from_last(client, "meetings", "/meetings/?when=past")
+    assert last == expected[-len(last) :] and backwards == expected

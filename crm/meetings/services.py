@@ -343,20 +343,26 @@ def recent_minutes(user: User, *, limit: int = 5) -> list[Meeting]:
 
 
 def awaiting_staff(user: User, *, limit: int = 5, now: datetime | None = None) -> list[Meeting]:
-    """Meetings whose minutes wait for staff: held or in draft, oldest first."""
+    """Meetings waiting for staff, oldest first: held or with minutes in draft,
+    or past their start and not yet recorded as held.
+
+    One small query per status, each reading the (status, starts_at) index in
+    order and stopping at `limit`: an OR over the statuses would walk every
+    meeting by date, most of them long approved."""
     now = now or utcnow()
-    waiting = [MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFT]
-    past_planned = (Meeting.status.in_([MeetingStatus.PLANNED, MeetingStatus.AGENDA_PUBLISHED])) & (
-        Meeting.starts_at < now
-    )
-    query = (
-        visible(user, Meeting)
-        .where(Meeting.status.in_(waiting) | past_planned)
-        .order_by(Meeting.starts_at, Meeting.id)
-        .options(joinedload(Meeting.series))
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
+    waiting = []
+    for status in (
+        MeetingStatus.PLANNED,
+        MeetingStatus.AGENDA_PUBLISHED,
+        MeetingStatus.HELD,
+        MeetingStatus.MINUTES_DRAFT,
+    ):
+        query = visible(user, Meeting).where(Meeting.status == status)
+        if not status.reached(MeetingStatus.HELD):
+            query = query.where(Meeting.starts_at < now)
+        query = query.order_by(Meeting.starts_at, Meeting.id).options(joinedload(Meeting.series)).limit(limit)
+        waiting.extend(db.session.scalars(query))
+    return sorted(waiting, key=lambda meeting: (meeting.starts_at, meeting.id))[:limit]
 
 
 # --- agenda and minutes ------------------------------------------------------------------
