@@ -21,7 +21,7 @@ from crm.actions import services as action_services
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.meetings import services as meeting_services
-from crm.meetings.models import AttendanceStatus, Meeting
+from crm.meetings.models import Attendance, AttendanceStatus, Meeting
 from tests.browser.conftest import REFLOW_WIDTH
 from tests.browser.test_browser import check_phone_page, sign_in, visit, wait_for_htmx
 
@@ -304,6 +304,55 @@ def test_adding_agenda_items_and_attendance_without_javascript(app, make, live_s
     expect(_banner(page)).to_contain_text("Item “Hate crime case outcomes” added to the agenda.")
     expect(page.locator("#agenda .app-agenda__title")).to_have_text(["1. Hate crime case outcomes"])
     axe(page, "the meeting page with an agenda item, without JavaScript")
+
+
+# --- the items a guest came for ------------------------------------------------------------
+
+
+def test_the_items_a_guest_came_for_open_under_guest(app, make, live_server, new_page, axe):
+    """Not GOV.UK's conditional reveal (aria-expanded on a radio, which axe
+    rightly refuses) but the app's own: shown only while "Guest" is chosen,
+    and always without JavaScript."""
+    police, victims, series = _people(make)
+    meeting = _minuted_meeting(app, make, series, police, victims)
+    with app.app_context():
+        jordan = db.session.scalar(select(Attendance.id).join(Attendance.contact).where(Contact.name == "Jordan Lee"))
+    page = new_page()
+    sign_in(page, axe, live_server, "staff@example.org")
+    visit(page, axe, f"{live_server}/meetings/{meeting.id}")
+    page.locator("#attendance").get_by_role("link", name="Change the role or attendance of Jordan Lee").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jordan Lee")
+    items = page.get_by_role("group", name="Items they attended (optional)")
+    expect(page.get_by_label("Member", exact=True)).to_be_checked()
+    expect(items).to_be_hidden()
+    axe(page, "the attendance form")
+
+    page.get_by_label("Guest", exact=True).check()
+    expect(items).to_be_visible()
+    axe(page, "the attendance form, a guest")
+    items.get_by_label("2. Case review").check()
+    page.get_by_label("Presenter", exact=True).check()
+    expect(items).to_be_hidden()
+    page.get_by_label("Guest", exact=True).check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#attendance-{jordan}")).to_contain_text("Guest, attending item 2")
+    axe(page, "the meeting page with a guest")
+
+    # Left out of the form while another role is chosen, whatever was ticked.
+    visit(page, axe, f"{live_server}/meetings/{meeting.id}/attendance/{jordan}/edit")
+    expect(items).to_be_visible()
+    expect(items.get_by_label("2. Case review")).to_be_checked()
+    page.get_by_label("Chair", exact=True).check()
+    expect(items).to_be_hidden()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#attendance-{jordan}")).to_contain_text("Chair")
+    expect(page.locator(f"#attendance-{jordan}")).not_to_contain_text("attending item")
+
+    # Without JavaScript the question is simply there.
+    plain = new_page(java_script_enabled=False)
+    sign_in(plain, axe, live_server, "staff@example.org")
+    visit(plain, axe, f"{live_server}/meetings/{meeting.id}/attendance/{jordan}/edit")
+    expect(plain.get_by_role("group", name="Items they attended (optional)")).to_be_visible()
 
 
 # --- the PDF link while the file is made -------------------------------------------------
