@@ -205,7 +205,10 @@ def test_staff_take_a_meeting_from_new_to_approved_printed_minutes(app, make, li
     _step(page, axe, "Record that the meeting was held", "Meeting recorded as held.")
     _step(page, axe, "Start the minutes", "The minutes are in draft.")
     _step(page, axe, "Circulate the minutes", "Minutes circulated")
+    draft_note = page.get_by_text("Until the minutes are approved, every page is marked DRAFT.")
+    expect(draft_note).to_be_visible()
     _step(page, axe, "Record approval of the minutes", "Minutes approved and locked.")
+    expect(draft_note).to_have_count(0)
     expect(page.locator("#lifecycle")).to_contain_text("The minutes are locked.")
     expect(page.locator("#agenda").get_by_role("link", name=re.compile("^Edit item"))).to_have_count(0)
 
