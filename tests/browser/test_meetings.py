@@ -358,6 +358,65 @@ def test_the_items_a_guest_came_for_open_under_guest(app, make, live_server, new
     expect(plain.get_by_role("group", name="Items they attended (optional)")).to_be_visible()
 
 
+# --- forms opened inside the meeting page --------------------------------------------------
+
+# Ids used more than once in the page, and fields of the form opened in place
+# that no label names: a label's `for` names the first element with that id,
+# so a field whose id the page already has is labelled by nothing (which axe
+# does not see: it looks for a label[for] with the field's id).
+_FORM_FAULTS = """() => {
+  const ids = [...document.querySelectorAll('[id]')].map((el) => el.id);
+  const repeated = [...new Set(ids.filter((id, n) => ids.indexOf(id) !== n))];
+  const fields = document.querySelectorAll('.app-inline-form--inline :is(input:not([type=hidden]), textarea, select)');
+  const unlabelled = [...fields].filter((field) => field.labels.length === 0).map((field) => field.id || field.name);
+  return {repeated, unlabelled};
+}"""
+
+
+def test_forms_opened_in_the_meeting_page_label_their_fields(app, make, live_server, page, axe):
+    police, victims, series = _people(make)
+    _minuted_meeting(app, make, series, police, victims)
+    meeting = make.meeting(
+        "Hate crime scrutiny panel: summer meeting",
+        series=series,
+        status="minutes_draft",
+        starts_at=datetime.now(UTC) - timedelta(hours=2),
+    )
+    with app.app_context():
+        item = meeting_services.add_item(db.session.get(Meeting, meeting.id), {"title": "Case outcomes"})
+        meeting_services.add_note(item, {"text": "A note"})
+        action_services.create_action(item, {"title": "Share the outcomes", "owner_id": str(police.id)})
+        meeting_services.add_feedback(
+            db.session.get(Meeting, meeting.id), {"quote": "Useful.", "attribution": "Chair, the panel"}
+        )
+        db.session.commit()
+    sign_in(page, axe, live_server, "staff@example.org")
+    visit(page, axe, f"{live_server}/meetings/{meeting.id}")
+    page.wait_for_function("() => window.htmx !== undefined")
+
+    openers = page.locator("main a[hx-get]:not(.app-inline-form a)")
+    names = [opener.inner_text().strip() for opener in openers.all()]
+    assert len(names) >= 8, names  # item, note, action and feedback forms; progress on matters arising; outcomes
+    for n, name in enumerate(names):
+        openers.nth(n).click()
+        form = page.locator(".app-inline-form--inline")
+        expect(form).to_have_count(1)
+        wait_for_htmx(page)
+        assert page.evaluate(_FORM_FAULTS) == {"repeated": [], "unlabelled": []}, f"the form opened by “{name}”"
+        axe(page, f"the meeting page with the form opened by “{name}”")
+        form.get_by_role("link", name="Cancel").click()
+        expect(page.locator(".app-inline-form--inline")).to_have_count(0)
+        wait_for_htmx(page)
+
+    # The outcomes, typed into the box its label names.
+    page.locator("#outcomes").get_by_role("link", name="Edit outcomes").click()
+    page.get_by_role("textbox", name="Outcomes", exact=True).fill("Two new referral routes.")
+    page.get_by_role("button", name="Save outcomes").click()
+    expect(page.locator("#outcomes-body")).to_contain_text("Two new referral routes.")
+    wait_for_htmx(page)
+    axe(page, "the meeting page with its outcomes")
+
+
 # --- the PDF link while the file is made -------------------------------------------------
 
 
