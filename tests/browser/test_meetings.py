@@ -417,6 +417,26 @@ def test_forms_opened_in_the_meeting_page_label_their_fields(app, make, live_ser
     axe(page, "the meeting page with its outcomes")
 
 
+def test_the_lifecycle_buttons_still_work_after_the_outcomes_change_in_place(app, make, live_server, page, axe):
+    """Saving the outcomes in place moves the meeting's version on; the buttons
+    above must move with it, or the next step is refused as someone else's change."""
+    police, victims, series = _people(make)
+    meeting = _minuted_meeting(app, make, series, police, victims)
+    sign_in(page, axe, live_server, "staff@example.org")
+    visit(page, axe, f"{live_server}/meetings/{meeting.id}")
+    page.wait_for_function("() => window.htmx !== undefined")
+    for outcomes in ("Two new referral routes.", "Two new referral routes, and a second visit."):
+        page.locator("#outcomes").get_by_role("link", name="Edit outcomes").click()
+        page.get_by_role("textbox", name="Outcomes", exact=True).fill(outcomes)
+        page.get_by_role("button", name="Save outcomes").click()
+        expect(page.locator("#outcomes-body")).to_contain_text(outcomes)
+        wait_for_htmx(page)
+    axe(page, "the meeting page with outcomes saved in place")
+    _step(page, axe, "Circulate the minutes", "Minutes circulated")
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    expect(page.locator("#outcomes-body")).to_contain_text("and a second visit.")
+
+
 # --- the PDF link while the file is made -------------------------------------------------
 
 
