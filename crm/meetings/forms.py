@@ -306,8 +306,11 @@ class ProgressForm(RecordForm):
 
 
 class OutcomesForm(RecordForm):
+    # Not the name's id: that is the meeting page's section, which the form
+    # opens inside (htmx), and a label for a repeated id labels nothing.
     outcomes = TextAreaField(
         "Outcomes",
+        id="outcomes-field",
         widget=GovTextArea(),
         description="What changed because of this meeting or event: for partners, for victims and witnesses, for the area.",
         filters=[strip],

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
@@ -202,7 +202,7 @@ def _section(meeting: Meeting, section: str, *, focus: str | None = None):
         access=access,
         minutes=services.minutes_of(current_user, meeting, access),
         focus=focus,
-    )
+    ) + render_template("meetings/_lifecycle_version.html", meeting=meeting)
     response = make_response(body)
     response.vary.add("HX-Request")
     response.headers["HX-Retarget"] = f"#{section}"

@@ -16,7 +16,7 @@ from crm.extensions import db
 from crm.history.models import HistoryEntry
 from crm.markings import Marking
 from crm.meetings import services
-from crm.meetings.models import AgendaItem, Feedback, ItemNote, Meeting
+from crm.meetings.models import AgendaItem, Feedback, ItemNote, Meeting, MeetingStatus
 from tests.access import build_world
 from tests.conftest import page_text
 from tests.meetings.access import SENSITIVE_ITEM_TEXTS
@@ -570,6 +570,26 @@ def test_outcomes_and_feedback_partners_see_only_what_may_be_published(app, clie
     page = page_text(client.get(f"/meetings/{meeting.id}"))
     assert "Two new referral routes." in page and "The panel changed how we work" in page
     assert "Not for the newsletter" not in page and "Not for publishing" not in page and "Edit outcomes" not in page
+
+
+def test_outcomes_saved_in_place_bring_the_lifecycle_buttons_the_new_version(app, client, make, staff, org):
+    meeting = make.meeting("Visit", organisations=[org], status="minutes_draft")
+    response = staff.post(
+        f"/meetings/{meeting.id}/outcomes",
+        {"outcomes": "Two new routes.", "version": str(meeting.version)},
+        headers=HTMX,
+    )
+    body = page_text(response)
+    new_version = get(app, Meeting, meeting.id).version
+    assert new_version == meeting.version + 1
+    assert (
+        f'<input type="hidden" name="version" value="{new_version}" '
+        'hx-swap-oob="outerHTML:#lifecycle input[name=version]">'
+    ) in body
+    # The buttons' version, as the page would now send it, takes the next step.
+    response = staff.post(f"/meetings/{meeting.id}/steps/circulate", {"version": str(new_version)})
+    assert response.status_code == 302
+    assert get(app, Meeting, meeting.id).status is MeetingStatus.CIRCULATED
 
 
 # --- the partner version ------------------------------------------------------------------------

@@ -213,6 +213,9 @@ def test_a_guest_attending_items_2_and_3_says_so(app, client, staff, panel):
     edit = f"/meetings/{meeting.id}/attendance/{ola}/edit"
     form = page_text(client.get(edit))
     assert "Items they attended (optional)" in form and "2. Hate crime casework" in form
+    # Opened under "Guest" by the app's script, not GOV.UK's conditional reveal,
+    # which puts aria-expanded on a radio (tests/browser/test_meetings.py).
+    assert 'data-shown-for="role=guest"' in form and "data-aria-controls" not in form
 
     response = staff.post(
         edit, {"role": "guest", "status": "present", "item_ids": [str(second), str(third)], "version": "1"}

@@ -172,6 +172,23 @@ def test_approval_takes_the_draft_mark_away(app, client, auth, panel):
     assert "DRAFT" not in text and "(draft)" not in text
 
 
+def test_the_page_says_the_print_is_draft_until_approval(app, client, auth, panel):
+    """Circulated minutes are still a draft, for staff and for the partners who read them."""
+    draft_note = "Until the minutes are approved, every page is marked DRAFT."
+    for email in ("staff@example.org", "partner@own.example"):
+        auth.login(email)
+        assert draft_note in page_text(client.get(f"/meetings/{panel.id}"))
+        _, text = pdf_text(client.get(f"/meetings/{panel.id}/minutes.pdf"))
+        assert "DRAFT" in text
+        auth.logout()
+    with app.app_context():
+        db.session.get(Meeting, panel.id).status = MeetingStatus.APPROVED
+        db.session.commit()
+    auth.login("staff@example.org")
+    page = page_text(client.get(f"/meetings/{panel.id}"))
+    assert "Printed minutes" in page and draft_note not in page
+
+
 def test_the_download_tells_the_page_it_is_ready(client, auth, panel):
     auth.login("staff@example.org")
     response = client.get(f"/meetings/{panel.id}/minutes.pdf?download_token=abc123")

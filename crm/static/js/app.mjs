@@ -21,17 +21,19 @@ document.body.addEventListener('htmx:afterSettle', (event) => {
   }
 })
 
-// A question that applies only to one choice of a radio group (the user
-// form's organisation, for partners): hidden and left out of the form while
-// another choice is made. Without JavaScript it stays, and the server says
-// when it does not apply.
-for (const question of document.querySelectorAll('[data-partner-only]')) {
+// A question that applies only to one choice of a radio group, marked
+// data-shown-for="name=value" (the user form's organisation, for partners;
+// the items a guest came for, on the attendance form): hidden and left out of
+// the form while another choice is made. Without JavaScript it stays, and the
+// server says when it does not apply. Not GOV.UK's conditional reveal: that
+// puts aria-expanded on a radio, which ARIA does not allow (govuk-frontend #979).
+for (const question of document.querySelectorAll('[data-shown-for]')) {
+  const [name, value] = question.dataset.shownFor.split('=')
   const form = question.closest('form')
-  const radios = form.querySelectorAll('input[type="radio"][name="role"]')
-  const fields = question.querySelectorAll('select, input')
+  const radios = [...form.querySelectorAll('input[type="radio"]')].filter((radio) => radio.name === name)
+  const fields = question.querySelectorAll('select, input, textarea')
   const sync = () => {
-    const chosen = form.querySelector('input[type="radio"][name="role"]:checked')
-    const applies = chosen?.value === 'partner'
+    const applies = radios.some((radio) => radio.checked && radio.value === value)
     question.hidden = !applies
     for (const field of fields) {
       field.disabled = !applies
@@ -40,6 +42,8 @@ for (const question of document.querySelectorAll('[data-partner-only]')) {
   for (const radio of radios) {
     radio.addEventListener('change', sync)
   }
+  // Coming back to the page (the back button) can bring another choice back.
+  window.addEventListener('pageshow', sync)
   sync()
 }
 
