@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Select,
     String,
     Table,
     Text,
@@ -157,19 +158,20 @@ class Meeting(Tracked, Timestamps, db.Model):
         return self.status is MeetingStatus.APPROVED
 
     @classmethod
-    def involving(cls, organisation_id: int) -> ColumnElement[bool]:
-        """Meetings an organisation is involved in: named on the meeting, a member
-        of its series, or with anyone on its attendance (apologies included)."""
+    def involving(cls, organisations: int | Select) -> ColumnElement[bool]:
+        """Meetings an organisation is involved in (or any of a query's organisations):
+        named on the meeting, a member of its series, or with anyone on its
+        attendance (apologies included)."""
+
+        def one_of(column):
+            return column.in_(organisations) if isinstance(organisations, Select) else column == organisations
+
         return or_(
             cls.id.in_(
-                select(meeting_organisations.c.meeting_id).where(
-                    meeting_organisations.c.organisation_id == organisation_id
-                )
+                select(meeting_organisations.c.meeting_id).where(one_of(meeting_organisations.c.organisation_id))
             ),
-            cls.series_id.in_(
-                select(series_members.c.series_id).where(series_members.c.organisation_id == organisation_id)
-            ),
-            cls.id.in_(select(Attendance.meeting_id).where(Attendance.organisation_id == organisation_id)),
+            cls.series_id.in_(select(series_members.c.series_id).where(one_of(series_members.c.organisation_id))),
+            cls.id.in_(select(Attendance.meeting_id).where(one_of(Attendance.organisation_id))),
         )
 
 

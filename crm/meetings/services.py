@@ -21,7 +21,7 @@ from crm.database import folded, like_pattern, utcnow
 from crm.extensions import db
 from crm.formatting import LONDON, paragraphs
 from crm.forms import parse_time
-from crm.lists import Filter, ListFilters, enum_filter, filter_field, id_filter
+from crm.lists import Filter, ListFilters, enum_filter, filter_field, id_filter, text_filter
 from crm.markings import Marking
 from crm.meetings.models import (
     AgendaItem,
@@ -35,6 +35,7 @@ from crm.meetings.models import (
     MeetingStatus,
 )
 from crm.organisations.models import Organisation
+from crm.organisations.services import SEARCH_INDEX as ORGANISATION_SEARCH_INDEX
 from crm.organisations.services import organisation_choices
 from crm.pagination import Listing
 from crm.search import FullText, TextSearch
@@ -99,6 +100,8 @@ class MeetingFilters(ListFilters):
     kind: MeetingKind | None = filter_field(enum_filter("kind", "Kind", MeetingKind))
     status: MeetingStatus | None = filter_field(enum_filter("status", "Status", MeetingStatus))
     organisation: int | None = filter_field(id_filter("organisation", "Organisation", describe=_organisation_name))
+    # Typed in the panel: meetings involving any organisation whose name has this in it.
+    organisation_name: str | None = filter_field(text_filter("org", "Organisation name"))
     date_from: date | None = filter_field(date_filter("from", "From"))
     date_to: date | None = filter_field(date_filter("to", "To"))
 
@@ -150,6 +153,11 @@ def list_meetings(user: User, filters: MeetingFilters, *, now: datetime | None =
         conditions.append(Meeting.status == filters.status)
     if filters.organisation:
         conditions.append(Meeting.involving(filters.organisation))
+    if filters.organisation_name:
+        named = TextSearch(filters.organisation_name, ORGANISATION_SEARCH_INDEX, ("name",), prefix=Organisation.name)
+        conditions.append(
+            Meeting.involving(named.apply(visible(user, Organisation).with_only_columns(Organisation.id)))
+        )
     if filters.date_from:
         conditions.append(Meeting.starts_at >= _start_of(filters.date_from))
     if filters.date_to:

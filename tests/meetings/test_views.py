@@ -185,3 +185,20 @@ def test_a_filter_never_names_what_the_partner_cannot_see(app, client, make, aut
     page = page_text(client.get(f"/meetings/?organisation={other.id}&series={hidden_series.id}"))
     assert "Hidden Org" not in page and "Hidden Series" not in page
     assert "an organisation you cannot see" in page
+
+
+def test_the_list_filters_by_the_name_of_an_organisation_involved(app, client, make, staff):
+    police, charity = make.organisation("Bedfordshire Police"), make.organisation("Holocaust Education Trust")
+    council = make.organisation("Luton Borough Council")
+    make.meeting("Named on the meeting", organisations=[police], starts_at=datetime(2026, 3, 1, 10, tzinfo=UTC))
+    make.meeting(
+        "In the series",
+        series=make.series("Hate Crime Partnership", members=[charity]),
+        starts_at=datetime(2026, 3, 2, 10, tzinfo=UTC),
+    )
+    make.meeting("Someone else's", organisations=[council], starts_at=datetime(2026, 3, 3, 10, tzinfo=UTC))
+    police_meetings = page_text(client.get("/meetings/?when=all&org=police"))
+    assert "Named on the meeting" in police_meetings and "Someone else" not in police_meetings
+    education = page_text(client.get("/meetings/?when=all&org=education"))
+    assert "In the series" in education and "Named on the meeting" not in education
+    assert "Organisation name" in education  # the filter shows in the selected filters, removable
