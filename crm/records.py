@@ -131,6 +131,12 @@ def update(record: Tracked, values: dict, *, version: int | None = None, noun: s
         return False
     for field, value in changed.items():
         setattr(record, field, value)
+    if any(field in record.history_collections for field in changed):
+        # A collection lives in a table of its own: a change to it alone would
+        # leave this row, and so its version, as it was, and a second person's
+        # edit would pass unnoticed. Moving the version on makes it an UPDATE
+        # that the database checks against the version this save started from.
+        record.version += 1
     _flush(record, noun)
     return True
 

@@ -938,12 +938,6 @@ def update_attendance(attendance: Attendance, data: dict, *, version: int | None
             )
         )
     values = {"role": role, "status": AttendanceStatus(data["status"]), "items": items}
-    if items != attendance.items:
-        # The items live in their own table: a change to them alone would leave
-        # the row, and so its version, as it was, and a second person's edit
-        # would pass unnoticed. Moving the version on makes it an UPDATE that
-        # the database checks against the version this save started from.
-        values["version"] = attendance.version + 1
     return records.update(attendance, values, version=version, noun="attendance")
 
 

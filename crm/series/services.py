@@ -183,9 +183,4 @@ def update_series(series: MeetingSeries, data: dict, *, version: int | None = No
     """Save changes; False if nothing changed."""
     values = _values(data, series)
     check_name_free(values["name"], exclude_id=series.id)
-    if "members" in values:
-        # Members live in their own table: changing only them would leave the
-        # series' row, and so its version, as it was, and a second person's
-        # edit would pass unnoticed. Touching the row moves the version on.
-        values["updated_at"] = utcnow()
     return records.update(series, values, version=version, noun="series")
