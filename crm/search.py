@@ -35,8 +35,8 @@ from crm.database import escape_like, folded, like_pattern
 from crm.extensions import db
 
 TRIGRAM = 3  # the shortest term the trigram indexes can find
-# SQLite's FTS5 tables (migrations 0003 and 0004), each `<table>_search`.
-SEARCH_TABLES = ("organisations_search", "contacts_search", "meetings_search")
+# SQLite's FTS5 tables (migrations 0003 to 0005), each `<table>_search`.
+SEARCH_TABLES = ("organisations_search", "contacts_search", "meetings_search", "actions_search")
 
 
 def fts5_statements(table_name: str, columns: list[str]) -> list[str]:

@@ -58,19 +58,19 @@ def include_object(obj, name, type_, reflected, compare_to):
 
     - An index declared for one database only (`info={"dialect": ...}`) is
       left out on the other.
-    - An index on `crm.database.folded` text, where the database has an
-      index of that name, is not compared: PostgreSQL reflects its COLLATE
-      "C" apart from the expression and SQLite reflects no expressions, so
-      autogenerate would see a change that is not there. A missing one is
-      still reported.
+    - An index on an expression (`crm.database.folded` text, the register's
+      due date), where the database has an index of that name, is not
+      compared: PostgreSQL reflects a COLLATE apart from the expression and
+      SQLite reflects no expressions, so autogenerate would see a change
+      that is not there. A missing one is still reported.
     """
-    from crm.database import folded
+    from sqlalchemy import Column
 
     if type_ == "index" and not reflected:
         dialect = context.get_bind().dialect.name
         if obj.info.get("dialect") not in (None, dialect):
             return False
-        if compare_to is not None and any(isinstance(expr, folded) for expr in obj.expressions):
+        if compare_to is not None and not all(isinstance(expr, Column) for expr in obj.expressions):
             return False
     return True
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
@@ -25,7 +26,8 @@ NAME_MAX = 120
 class User(Tracked, UserMixin, db.Model):
     __tablename__ = "users"
     # Secrets never enter history; nor does the time of each sign-in.
-    history_exclude = frozenset({"password_hash", "last_login_at"})
+    history_exclude = frozenset({"password_hash", "last_login_at", "calendar_nonce", "calendar_token_hash"})
+    field_labels: ClassVar[dict[str, str]] = {"contact_id": "Their own contact record"}
     duplicate = ("email", "A user with this email address already exists")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,11 +37,19 @@ class User(Tracked, UserMixin, db.Model):
     role: Mapped[Role] = enum_column(Role, length=20)
     # A partner user belongs to exactly one organisation; staff and admins to none.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # Their own person record, set by admins (a partner's: a contact of its
+    # organisation), so that the actions they lead are "my actions".
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    # The private calendar feed: the address's token is made from the nonce
+    # and the app's secret key; only its hash is looked up (crm.calendars).
+    calendar_nonce: Mapped[str | None] = mapped_column(String(64))
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()  # noqa: F821
+    contact: Mapped[Contact | None] = relationship()  # noqa: F821
 
     # Set at login or when loaded from a session record: Flask-Login keeps
     # this token in the cookie instead of the user's id, so that ending the
