@@ -1,19 +1,26 @@
-"""Actions agreed at meetings: their references, creating them from an agenda
-item and recording progress on them. Services flush, never commit."""
+"""Actions: their references, the RAG rating, the register, and every change
+to them (agreed at a meeting or raised on their own, progress, status, and
+partners' requests with staff's answers). Services flush, never commit."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, not_, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from crm import records
-from crm.actions.models import Action, ActionStatus, ActionUpdate, ReferenceCounter
+from crm.actions.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    ReferenceCounter,
+)
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import utcnow
+from crm.enums import LabelledEnum
 from crm.extensions import db
 from crm.formatting import LONDON
 from crm.meetings.models import AgendaItem
@@ -48,6 +55,58 @@ def action_prefix(now: datetime | None = None) -> str:
 def today(now: datetime | None = None) -> date:
     """Today in the UK, which is what "late" is measured against."""
     return (now or utcnow()).astimezone(LONDON).date()
+
+
+# --- the RAG rating: computed from the data, never typed ----------------------------
+
+DUE_SOON_DAYS = 14  # due within this many days: amber
+STALE_DAYS = 30  # no update for this many days: amber
+
+
+class Rag(LabelledEnum):
+    """How an outstanding action is doing. Completed and cancelled ones have no rating."""
+
+    RED = "red", "Red: overdue"
+    AMBER = "amber", "Amber: due soon or no recent update"
+    GREEN = "green", "Green: on track"
+
+    @property
+    def short(self) -> str:
+        return self.value.capitalize()
+
+
+def rag_of(action: Action, now: datetime | None = None) -> Rag | None:
+    """Red when overdue; amber when due within 14 days or no update for 30 days;
+    green otherwise; None once completed or cancelled. The same rule as `rag_condition`."""
+    if action.status.is_closed:
+        return None
+    now = now or utcnow()
+    day = today(now)
+    if action.due_on is not None and action.due_on < day:
+        return Rag.RED
+    due_soon = action.due_on is not None and action.due_on <= day + timedelta(days=DUE_SOON_DAYS)
+    if due_soon or action.last_update_at < now - timedelta(days=STALE_DAYS):
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+def outstanding() -> ColumnElement[bool]:
+    return Action.status.in_(ActionStatus.still_open())
+
+
+def rag_condition(rag: Rag, now: datetime | None = None) -> ColumnElement[bool]:
+    """The actions rated `rag` now, as SQL (the rule of `rag_of`)."""
+    now = now or utcnow()
+    day = today(now)
+    overdue = Action.due_key() < day
+    due_soon = Action.due_key() <= day + timedelta(days=DUE_SOON_DAYS)
+    stale = Action.last_update_at < now - timedelta(days=STALE_DAYS)
+    if rag is Rag.RED:
+        return and_(outstanding(), overdue)
+    amber = or_(due_soon, stale)
+    if rag is Rag.AMBER:
+        return and_(outstanding(), Action.due_key() >= day, amber)
+    return and_(outstanding(), not_(due_soon), not_(stale))
 
 
 def _check_lead(owner_id: int, lead_id: int | None) -> None:
