@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.pagination import IdConverter
 
     app.url_map.converters["id"] = IdConverter
+    from crm.actions.views import bp as actions_bp
     from crm.auth.views import bp as auth_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
@@ -146,5 +147,14 @@ def _register_blueprints(app: Flask) -> None:
     from crm.series.views import bp as series_bp
     from crm.users.views import bp as users_bp
 
-    for blueprint in (auth_bp, dashboard_bp, meetings_bp, series_bp, organisations_bp, contacts_bp, users_bp):
+    for blueprint in (
+        auth_bp,
+        dashboard_bp,
+        meetings_bp,
+        actions_bp,
+        series_bp,
+        organisations_bp,
+        contacts_bp,
+        users_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from typing import Any, ClassVar
 
 from crm.pagination import MAX_ID
@@ -45,6 +46,30 @@ def id_filter(arg: str, label: str, describe: Callable[[int], str] = str) -> Fil
         return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= MAX_ID else None
 
     return Filter(arg, label, parse=parse, describe=describe)
+
+
+def _uk_date(raw: str | None) -> date | None:
+    """A filter date as people type it: 27/3/2026 or 2026-03-27."""
+    raw = (raw or "").strip()
+    for separator, order in (("/", "dmy"), ("-", "ymd")):
+        parts = raw.split(separator)
+        if len(parts) == 3 and all(part.isascii() and part.isdigit() for part in parts):
+            values = dict(zip(order, map(int, parts), strict=True))
+            try:
+                return date(values["y"], values["m"], values["d"])
+            except ValueError:
+                return None
+    return None
+
+
+def date_filter(arg: str, label: str) -> Filter:
+    return Filter(
+        arg,
+        label,
+        parse=_uk_date,
+        dump=lambda value: f"{value.day}/{value.month}/{value.year}",
+        describe=lambda value: f"{value.day} {value:%B %Y}",
+    )
 
 
 def filter_field(spec: Filter):

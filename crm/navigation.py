@@ -14,6 +14,7 @@ def navigation_items() -> list[dict]:
     items = [
         ("Dashboard", url_for("dashboard.index"), "/dashboard"),
         ("Meetings", url_for("meetings.index"), "/meetings"),
+        ("Actions", url_for("actions.index"), "/actions"),
         ("Series", url_for("series.index"), "/series"),
     ]
     if permissions.browse_organisations:

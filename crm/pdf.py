@@ -155,13 +155,13 @@ _DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DOWNLOAD_COOKIE_PREFIX = "pdf-ready-"
 
 
-def safe_filename(name: str) -> str:
+def safe_filename(name: str, extension: str = ".pdf") -> str:
     """A file name any browser and file system takes, and that needs no
     quoting in a header: ASCII letters, digits, dashes and underscores (accents
-    dropped, anything else a dash), ending in .pdf."""
+    dropped, anything else a dash), ending in `extension`."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^A-Za-z0-9_]+", "-", ascii_name.removesuffix(".pdf")).strip("-_")
-    return f"{stem[:100].rstrip('-_') or 'document'}.pdf"
+    stem = re.sub(r"[^A-Za-z0-9_]+", "-", ascii_name.removesuffix(extension)).strip("-_")
+    return f"{stem[:100].rstrip('-_') or 'document'}{extension}"
 
 
 def pdf_response(pdf_bytes: bytes, filename: str, *, download_token: str | None = None) -> Response:

@@ -76,6 +76,14 @@ def get_visible(user: User, model: type, record_id: int):
     return record
 
 
+def name_if_visible(user: User, column, record_id: int, unseen: str) -> str:
+    """`column` of the record with this id (a filter's name, say), if `user` may
+    see the record; otherwise `unseen` ("a series you cannot see")."""
+    model = column.class_
+    query = visible(user, model).where(model.id == record_id).with_only_columns(column)
+    return db.session.scalar(query) or unseen
+
+
 # --- partner rules: one per kind of record ------------------------------------
 
 
@@ -216,6 +224,21 @@ class Permissions:
     def change_meetings(self) -> bool:
         """Series, meetings, their minutes and the actions agreed in them are kept by staff."""
         return self.is_staff
+
+    @property
+    def change_actions(self) -> bool:
+        """Raising actions, correcting them, changing their status and answering requests: staff."""
+        return self.is_staff
+
+    @property
+    def progress_actions(self) -> bool:
+        """Posting progress on an action in sight: staff, and the owner organisation's partners."""
+        return self.signed_in
+
+    @property
+    def ask_about_actions(self) -> bool:
+        """Asking for completion to be confirmed, or for a new due date: the owner's partners."""
+        return self.is_partner
 
     @property
     def see_sensitive(self) -> bool:

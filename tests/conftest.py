@@ -236,6 +236,21 @@ class Factories:
                 meeting.status = MeetingStatus(status)
             return self._detached(meeting)
 
+    def action(self, owner, title=None, *, status=None, last_update_at=None, **fields):
+        """An action of `owner` raised on its own (open, updated now, unless told otherwise)."""
+        from crm.actions import services as action_services
+        from crm.actions.models import ActionStatus
+
+        with self.app.app_context():
+            action = action_services.raise_action(
+                {"title": title or f"Action {self._next()}", "owner_id": owner.id, **fields}
+            )
+            if status is not None:
+                action.status = ActionStatus(status)
+            if last_update_at is not None:
+                action.last_update_at = last_update_at
+            return self._detached(action)
+
     def user(self, role="staff", organisation=None, email=None, name=None, password=PASSWORD):
         with self.app.app_context():
             user = auth_services.create_user(

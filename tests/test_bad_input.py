@@ -282,7 +282,23 @@ def world(make):
         **_minutes(make.app, meeting, own),
         "attendance_id": attendance_id,
     }
+    ids["request_id"] = _request(make.app, ids["action_id"], users["partner"])
     return World(users, ids)
+
+
+def _request(app, action_id: int, partner) -> int:
+    """A new due date asked for on the world's action, waiting for staff."""
+    from datetime import date
+
+    from crm.actions.models import Action
+    from crm.actions.services import request_new_date
+    from crm.auth.models import User
+
+    with app.app_context():
+        action = db.session.get(Action, action_id)
+        request = request_new_date(action, date(2099, 1, 1), "More time", db.session.get(User, partner.id))
+        db.session.commit()
+        return request.id
 
 
 def _minutes(app, meeting, organisation) -> dict:

@@ -59,7 +59,7 @@ def test_recently_updated_on_the_dashboard_is_newest_first(app, client, staff):
             )
         db.session.commit()
     body = _page(client, "/dashboard")
-    recent = body.split("Recently updated")[1]
+    recent = body.split("Organisations recently updated")[1]
     assert [name for name in ("Newest", "Middle", "Oldest") if name in recent] == ["Newest", "Middle", "Oldest"]
     assert recent.index("Newest") < recent.index("Middle") < recent.index("Oldest")
     assert "Gone" not in recent

@@ -144,6 +144,7 @@ class ActionUpdate(db.Model):
 
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()  # noqa: F821
+    meeting: Mapped[Meeting | None] = relationship()  # noqa: F821
 
 
 class RequestKind(LabelledEnum):

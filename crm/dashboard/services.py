@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from crm import pagination
+from crm.actions import services as actions
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.contacts.services import active_contacts
@@ -30,7 +31,16 @@ def summary(user: User) -> dict:
     ).all()
     organisation_count, contact_count = db.session.execute(select(capped(active_organisations), capped(contacts))).one()
     waiting = meetings.recent_minutes(user) if user.is_partner else meetings.awaiting_staff(user)
+    now = actions.utcnow()
     return {
+        **actions.dashboard_actions(user, now=now),
+        "rag_counts": actions.rag_counts(user, now=now),
+        "waiting_requests": actions.waiting_requests(user),
+        "answered_requests": actions.answered_requests(user, now=now) if user.is_partner else [],
+        "overdue_by_organisation": [] if user.is_partner else actions.overdue_by_organisation(user, now=now),
+        "now": now,
+        "today": actions.today(now),
+        "rag_of": actions.rag_of,
         "next_meetings": meetings.upcoming(user),
         "waiting_meetings": waiting,
         "organisation_count": organisation_count,

@@ -11,14 +11,14 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Enum, inspect, select
+from sqlalchemy import Boolean, Date, Enum, inspect, select
 
 from crm.auth.models import User
 from crm.database import UTCDateTime
 from crm.extensions import db
-from crm.formatting import datetime_short
+from crm.formatting import date_short, datetime_short
 from crm.history.models import HistoryEntry
 from crm.records import Audience, Tracked
 
@@ -155,6 +155,11 @@ def _readable(model: type[Tracked], name: str, value: str | None, labels: dict) 
     if column is not None and isinstance(column.type, UTCDateTime):
         try:
             return datetime_short(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if column is not None and isinstance(column.type, Date):
+        try:
+            return date_short(date.fromisoformat(value))
         except ValueError:
             return value
     if column is not None and isinstance(column.type, Boolean):

@@ -24,6 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from crm.actions import models as a
+from crm.actions.forms import ActionForm
 from crm.actions.models import ActionStatus
 from crm.formatting import LONDON
 from crm.forms import (
@@ -219,47 +220,6 @@ class RemoveForm(RecordForm):
     """The confirmation of a removal (items, notes, feedback)."""
 
     submit = SubmitField("Yes, remove it", widget=GovSubmitInput())
-
-
-class ActionForm(RecordForm):
-    title = StringField(
-        "What is to be done",
-        widget=GovTextInput(),
-        description="For example, Share the quarterly hate crime outcomes with the panel",
-        filters=[squash_spaces],
-        validators=[DataRequired("Enter what is to be done"), max_length(a.TITLE_MAX, "What is to be done")],
-    )
-    owner_id = SelectField(
-        "Owner organisation",
-        widget=GovSelect(),
-        validate_choice=False,
-        validators=[
-            DataRequired("Select the organisation that owns the action"),
-            ChoiceCheck("Select the organisation from the list"),
-        ],
-    )
-    lead_id = SelectField(
-        "Lead person (optional)",
-        widget=GovSelect(),
-        description="Someone at the owner organisation",
-        validate_choice=False,
-        validators=[ChoiceCheck("Select the lead person from the list")],
-    )
-    due_on = UKDateField(
-        "Due date (optional)", what="the due date", required=False, description="For example, 27 3 2026"
-    )
-    description = TextAreaField(
-        "Description (optional)",
-        widget=GovTextArea(),
-        filters=[strip],
-        validators=[max_length(a.DESCRIPTION_MAX, "Description")],
-    )
-    submit = SubmitField("Save action", widget=GovSubmitInput())
-
-    def __init__(self, *args, organisation_choices=(), contact_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.owner_id.choices = [("", "Select an organisation"), *organisation_choices]
-        self.lead_id.choices = [("", "No lead person"), *contact_choices]
 
 
 class ActionEditForm(ActionForm):

@@ -21,7 +21,7 @@ from crm.database import folded, like_pattern, utcnow
 from crm.extensions import db
 from crm.formatting import LONDON, paragraphs
 from crm.forms import parse_time
-from crm.lists import Filter, ListFilters, enum_filter, filter_field, id_filter, text_filter
+from crm.lists import Filter, ListFilters, date_filter, enum_filter, filter_field, id_filter, text_filter
 from crm.markings import Marking
 from crm.meetings.models import (
     AgendaItem,
@@ -40,45 +40,27 @@ from crm.organisations.services import organisation_choices
 from crm.pagination import Listing
 from crm.search import FullText, TextSearch
 from crm.series.models import MeetingSeries
-from crm.visibility import MeetingAccess, MinutesVersion, in_version, meeting_access, visible, with_minutes
+from crm.visibility import (
+    MeetingAccess,
+    MinutesVersion,
+    in_version,
+    meeting_access,
+    name_if_visible,
+    visible,
+    with_minutes,
+)
 
 # --- the list ------------------------------------------------------------------
 
 
-def _uk_date(raw: str | None) -> date | None:
-    """A filter date as people type it: 27/3/2026 or 2026-03-27."""
-    raw = (raw or "").strip()
-    for separator, order in (("/", "dmy"), ("-", "ymd")):
-        parts = raw.split(separator)
-        if len(parts) == 3 and all(part.isascii() and part.isdigit() for part in parts):
-            values = dict(zip(order, map(int, parts), strict=True))
-            try:
-                return date(values["y"], values["m"], values["d"])
-            except ValueError:
-                return None
-    return None
-
-
-def date_filter(arg: str, label: str) -> Filter:
-    return Filter(
-        arg,
-        label,
-        parse=_uk_date,
-        dump=lambda value: f"{value.day}/{value.month}/{value.year}",
-        describe=lambda value: f"{value.day} {value:%B %Y}",
-    )
-
-
 def _series_name(series_id: int) -> str:
     """How a series filter reads, if the signed-in user may see that series."""
-    query = visible(current_user, MeetingSeries).where(MeetingSeries.id == series_id)
-    return db.session.scalar(query.with_only_columns(MeetingSeries.name)) or "a series you cannot see"
+    return name_if_visible(current_user, MeetingSeries.name, series_id, "a series you cannot see")
 
 
 def _organisation_name(organisation_id: int) -> str:
     """How an organisation filter reads, if the signed-in user may see that organisation."""
-    query = visible(current_user, Organisation).where(Organisation.id == organisation_id)
-    return db.session.scalar(query.with_only_columns(Organisation.name)) or "an organisation you cannot see"
+    return name_if_visible(current_user, Organisation.name, organisation_id, "an organisation you cannot see")
 
 
 # The SQLite trigram table over meeting titles (migration 0004).
