@@ -3,6 +3,7 @@ organisations are of the kinds named in the project's seed pages."""
 
 from __future__ import annotations
 
+from crm.actions import demo as actions_demo
 from crm.auth import services as auth_services
 from crm.auth.models import Role
 from crm.contacts import services as contact_services
@@ -307,3 +308,4 @@ def load() -> None:
         )
     staff = users["staff@example.org"]
     meetings_demo.load(by_name, people, approver_id=staff.id)
+    actions_demo.load(users)
