@@ -26,10 +26,10 @@ from crm.actions.forms import (
 )
 from crm.actions.models import Action, ActionPriority, ActionRequest, ActionStatus, RequestStatus
 from crm.auth.models import Role, User
+from crm.contacts.services import contact_choices
 from crm.exports import csv_response
 from crm.extensions import db
 from crm.forms import flash_saved, show_error
-from crm.meetings.services import contact_choices
 from crm.organisations.services import organisation_choices
 from crm.pagination import paginate
 from crm.rendering import render_page, wants_fragment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, or_
+from sqlalchemy import Select, and_, exists, or_
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from crm import records
@@ -156,3 +156,15 @@ def create_contact(data: dict) -> Contact:
 def update_contact(contact: Contact, data: dict, *, version: int | None = None) -> bool:
     """Save changes; False if nothing changed."""
     return records.update(contact, _values(data), version=version, noun="contact")
+
+
+def contact_choices(user: User, include_id: int | None = None) -> list[tuple[str, str]]:
+    """People `user` may pick, as (id, "Name, Organisation"): active ones, plus `include_id`."""
+    query = (
+        visible(user, Contact)
+        .join(Contact.organisation)
+        .where(or_(and_(*active()), Contact.id == include_id))
+        .with_only_columns(Contact.id, Contact.name, Organisation.name)
+        .order_by(folded(Contact.name), folded(Organisation.name), Contact.id)
+    )
+    return [(str(id_), f"{name}, {organisation}") for id_, name, organisation in db.session.execute(query)]

@@ -504,18 +504,6 @@ def matters_arising(user: User, meeting: Meeting, access: MeetingAccess) -> list
     return arising
 
 
-def contact_choices(user: User, include_id: int | None = None) -> list[tuple[str, str]]:
-    """People `user` may pick, as (id, "Name, Organisation"): active ones, plus `include_id`."""
-    query = (
-        visible(user, Contact)
-        .join(Contact.organisation)
-        .where(or_(and_(*active_contact()), Contact.id == include_id))
-        .with_only_columns(Contact.id, Contact.name, Organisation.name)
-        .order_by(folded(Contact.name), folded(Organisation.name), Contact.id)
-    )
-    return [(str(id_), f"{name}, {organisation}") for id_, name, organisation in db.session.execute(query)]
-
-
 def item_in(meeting: Meeting, item_id: int) -> AgendaItem:
     """An item of `meeting` (staff only: the partner version is not checked here), or 404."""
     item = db.session.scalar(select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id))

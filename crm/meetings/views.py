@@ -5,6 +5,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from crm import records
+from crm.contacts.services import contact_choices
 from crm.extensions import db
 from crm.forms import flash_saved, show_error, whole_number
 from crm.history.services import history_of
@@ -261,7 +262,7 @@ def _remove_page(meeting: Meeting, form, *, what: str, anchor: str, **context):
 @bp.route("/<id:meeting_id>/items/new", methods=["GET", "POST"])
 def item_new(meeting_id: int):
     meeting = _staff_meeting(meeting_id)
-    form = AgendaItemForm(contact_choices=services.contact_choices(current_user))
+    form = AgendaItemForm(contact_choices=contact_choices(current_user))
     if form.validate_on_submit():
         try:
             item = services.add_item(meeting, form.data)
@@ -278,7 +279,7 @@ def item_edit(meeting_id: int, item_id: int):
     item = services.item_in(meeting, item_id)
     form = AgendaItemEditForm(
         obj=item if request.method == "GET" else None,
-        contact_choices=services.contact_choices(current_user, include_id=item.presenter_id),
+        contact_choices=contact_choices(current_user, include_id=item.presenter_id),
     )
     if request.method == "GET":
         form.presenter_id.data = str(item.presenter_id or "")
@@ -388,7 +389,7 @@ def note_remove(meeting_id: int, note_id: int):
 def _action_form(form_class, meeting: Meeting, *, owner_id=None, lead_id=None, **kwargs):
     return form_class(
         organisation_choices=organisation_choices(current_user, include_id=owner_id),
-        contact_choices=services.contact_choices(current_user, include_id=lead_id),
+        contact_choices=contact_choices(current_user, include_id=lead_id),
         **kwargs,
     )
 

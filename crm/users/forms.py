@@ -19,7 +19,7 @@ from wtforms.validators import (
 from crm import records
 from crm.auth.models import EMAIL_MAX, NAME_MAX, Role
 from crm.auth.services import PASSWORD_MAX, PASSWORD_MIN
-from crm.forms import RecordForm, email_field, max_length, squash_spaces
+from crm.forms import ChoiceCheck, RecordForm, email_field, max_length, squash_spaces
 from crm.users import services
 
 ROLE_CHOICES = Role.choices()
@@ -117,9 +117,21 @@ class NewUserForm(UserDetailsForm):
 
 
 class EditUserForm(UserDetailsForm):
+    contact_id = SelectField(
+        "Their own contact record (optional)",
+        widget=GovSelect(),
+        description="The person this login belongs to, so that the actions they lead are their actions. "
+        "A partner user's must be at its own organisation.",
+        validate_choice=False,
+        validators=[ChoiceCheck("Select the person from the list")],
+    )
     password = password_field(
         "New temporary password (optional)",
         "Only if they have forgotten theirs. Leave blank to keep the current password. "
         "Setting one signs them out everywhere.",
         required=False,
     )
+
+    def __init__(self, *args, contact_choices: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact_id.choices = [("", "Not linked to a contact"), *contact_choices]

@@ -8,7 +8,9 @@ from sqlalchemy.orm import joinedload
 from crm import records
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
+from crm.contacts.models import Contact
 from crm.database import utcnow
+from crm.extensions import db
 from crm.pagination import Listing
 from crm.security import log_event
 
@@ -38,10 +40,13 @@ def update_user(
     email: str,
     role: Role,
     organisation_id: int | None,
+    contact_id: int | type[Ellipsis] | None = ...,
     new_password: str | None = None,
     version: int | None = None,
 ) -> bool:
-    """Save an admin's changes to `user`; False if nothing changed."""
+    """Save an admin's changes to `user`; False if nothing changed. `contact_id`
+    (their own person record; left as it is when not given) must be at the
+    partner user's own organisation (DESIGN 6.11)."""
     if user.id == acting.id and role != Role.ADMIN:
         raise records.Refused("You cannot remove your own admin role. Ask another admin.", "role")
     check_email_free(email, exclude=user)
@@ -52,6 +57,9 @@ def update_user(
         "role": role,
         "organisation_id": organisation_id if role == Role.PARTNER else None,
     }
+    if contact_id is not ...:
+        _check_contact(contact_id, values["organisation_id"], role)
+        values["contact_id"] = contact_id
     changed = records.update(user, values, version=version, noun="user")
     if new_password:
         user.password_hash = auth_services.hash_password(new_password)
@@ -63,6 +71,16 @@ def update_user(
         # out everywhere so that no open page keeps the old view.
         auth_services.end_all_sessions(user)
     return changed
+
+
+def _check_contact(contact_id: int | None, organisation_id: int | None, role: Role) -> None:
+    if contact_id is None:
+        return
+    contact_organisation = db.session.scalar(select(Contact.organisation_id).where(Contact.id == contact_id))
+    if contact_organisation is None:
+        raise records.Refused("Select the person from the list", "contact_id")
+    if role == Role.PARTNER and contact_organisation != organisation_id:
+        raise records.Refused("A partner user’s contact record must be at its own organisation", "contact_id")
 
 
 def disable_user(acting: User, user: User) -> None:

@@ -6,6 +6,7 @@ from flask_login import current_user
 from crm import records
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
+from crm.contacts.services import contact_choices
 from crm.extensions import db
 from crm.forms import flash_saved, show_error
 from crm.history.services import history_of
@@ -64,11 +65,13 @@ def edit(user_id: int):
     form = EditUserForm(
         obj=user if request.method == "GET" else None,
         organisation_choices=organisation_choices(current_user, include_id=user.organisation_id),
+        contact_choices=contact_choices(current_user, include_id=user.contact_id),
         user=user,
     )
     if request.method == "GET":
         form.role.data = user.role.value
         form.organisation_id.data = str(user.organisation_id or "")
+        form.contact_id.data = str(user.contact_id or "")
     if form.validate_on_submit():
         try:
             changed = services.update_user(
@@ -78,6 +81,7 @@ def edit(user_id: int):
                 email=form.email.data,
                 role=Role(form.role.data),
                 organisation_id=form.chosen_organisation_id,
+                contact_id=int(form.contact_id.data) if form.contact_id.data else None,
                 new_password=form.password.data or None,
                 version=form.version.data,
             )

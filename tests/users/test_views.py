@@ -184,3 +184,32 @@ def test_users_list_queries_do_not_grow_with_rows(client, admin, make, count_que
     for _ in range(6):
         make.user("partner", organisation=make.organisation())
     assert queries() == few
+
+
+def test_an_admin_links_a_user_to_their_own_contact_record(app, client, admin, make):
+    """DESIGN 6.11: a partner user only to a contact of its own organisation; staff to anyone."""
+    police, council = make.organisation("Thames Police"), make.organisation("Riverside Council", type="local_council")
+    own_person, elsewhere = make.contact(police, "Pat Partner"), make.contact(council, "Cal Council")
+    partner = make.user("partner", organisation=police, email="pat@police.example", name="Pat Partner")
+    base = {"name": "Pat Partner", "email": "pat@police.example", "role": "partner", "organisation_id": str(police.id)}
+    url = f"/admin/users/{partner.id}/edit"
+    assert "Their own contact record" in page_text(client.get(url))
+    refused = page_text(admin.post(url, {**base, "contact_id": str(elsewhere.id), "version": "1"}))
+    assert "A partner user’s contact record must be at its own organisation" in refused
+    assert admin.post(url, {**base, "contact_id": str(own_person.id), "version": "1"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(User, partner.id).contact_id == own_person.id
+    staff = make.user("staff", email="sam@example.org", name="Sam Staff")
+    answer = admin.post(
+        f"/admin/users/{staff.id}/edit",
+        {
+            "name": "Sam Staff",
+            "email": "sam@example.org",
+            "role": "staff",
+            "contact_id": str(elsewhere.id),
+            "version": "1",
+        },
+    )
+    assert answer.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, staff.id).contact_id == elsewhere.id
