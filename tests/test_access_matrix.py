@@ -51,6 +51,7 @@ from tests.access import (
     set_values,
     side,
 )
+from tests.actions.access import OTHER_ACTION, OWN_ACTION
 from tests.contacts.access import HIDDEN_PERSON, OWN_PERSON
 from tests.users.access import OTHER_COLLEAGUE
 
@@ -272,6 +273,21 @@ def partner_pages(world) -> list[str]:
         f"/contacts/{own_contact}",
         f"/organisations/{world.base.other_org.id}",
         f"/contacts/{world.ids('other')['contact']}",
+        # The register every way it can be asked: searched, filtered by the other
+        # organisation, sorted, paged to the end, downloaded; and the other's action by address.
+        "/actions/",
+        "/actions/?show=all",
+        "/actions/?show=all&q=Other",
+        "/actions/?show=all&q=register",
+        f"/actions/?show=all&organisation={world.base.other_org.id}",
+        "/actions/?show=all&sort=title&order=desc",
+        "/actions/?show=all&sort=updated",
+        "/actions/?show=all&page=last",
+        "/actions/?rag=green&mine=yes",
+        "/actions/export.csv?show=all",
+        f"/actions/export.csv?show=all&organisation={world.base.other_org.id}",
+        f"/actions/{world.ids('other:register')['action']}",
+        f"/actions/{world.ids('other:register')['action']}/progress",
     ]
 
 
@@ -284,13 +300,15 @@ def test_partner_pages_never_show_another_organisation(app, client, auth, crowde
         response = client.get(url, headers=headers)
         body = response.get_data(as_text=True)
         assert response.status_code in (200, 404), f"{url}: {response.status_code}"
-        for text in (OTHER_ORG, "Other Archived Org", HIDDEN_PERSON, OTHER_COLLEAGUE, STAFF_ONLY_NOTE):
+        for text in (OTHER_ORG, "Other Archived Org", HIDDEN_PERSON, OTHER_COLLEAGUE, STAFF_ONLY_NOTE, OTHER_ACTION):
             assert text not in body, f"{url}: the partner of {OWN_ORG} is shown {text!r}"
 
     # And what is in scope is really there (so the checks above mean something).
     assert OWN_ORG in client.get("/organisations/", headers=headers).get_data(as_text=True)
     contacts = client.get("/contacts/?archived=include", headers=headers).get_data(as_text=True)
     assert OWN_PERSON in contacts and "Own Archived Person" in contacts
+    assert OWN_ACTION in client.get("/actions/?show=all&q=register", headers=headers).get_data(as_text=True)
+    assert OWN_ACTION in client.get("/actions/export.csv?show=all").get_data(as_text=True)
 
 
 def test_partner_dashboard_counts_only_its_organisation(app, client, auth, crowded_world):
