@@ -103,3 +103,43 @@ def test_the_models_declare_what_the_migrations_make(fresh_app):
             # Alembic cannot compare expression indexes on SQLite and says so, for 0001's as for 0003's.
             warnings.simplefilter("ignore")
             check()
+
+
+def test_0005_goes_up_over_an_existing_action_and_down_again(fresh_app):
+    """An action agreed before the register keeps its data, gets a priority and a
+    last update, is found by the register's search, and 0005 comes down cleanly."""
+    with fresh_app.app_context():
+        upgrade(revision="0004")
+        with db.engine.begin() as conn:
+            now = {"now": "2026-01-01 00:00:00"}
+            conn.execute(
+                text(
+                    "INSERT INTO organisations (name, type, area, address, website, phone, notes, created_at, updated_at)"
+                    " VALUES ('Bedfordshire Police', 'police', 'Bedfordshire', '', '', '', '', :now, :now)"
+                ),
+                now,
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO actions (reference, title, description, owner_id, status, version, created_at, updated_at)"
+                    " VALUES ('A-2026-001', 'Share the outcome data', '', 1, 'open', 1, :now, :now)"
+                ),
+                now,
+            )
+        upgrade()
+        from crm.actions.models import Action, ActionPriority
+        from crm.actions.services import ActionFilters, list_actions
+        from crm.auth.models import Role, User
+
+        action = db.session.get(Action, 1)
+        assert action.priority is ActionPriority.MEDIUM and action.staff_notes == ""
+        assert action.last_update_at == action.updated_at
+        listing = list_actions(User(role=Role.STAFF), ActionFilters(q="outcome dat"))
+        assert list(db.session.scalars(listing.rows().with_only_columns(Action.reference))) == ["A-2026-001"]
+        db.session.remove()
+
+        downgrade(revision="0004")
+        assert "action_requests" not in inspect(db.engine).get_table_names()
+        assert "priority" not in {column["name"] for column in inspect(db.engine).get_columns("actions")}
+        upgrade()
+        db.session.remove()

@@ -296,12 +296,13 @@ def _conditions(user: User, filters: ActionFilters, now: datetime | None) -> lis
 
 def list_actions(user: User, filters: ActionFilters, *, now: datetime | None = None) -> Listing:
     """The register as `user` may see it (crm.visibility), filtered and sorted."""
-    keys = {
+    sorts = {
         "due": (Action.due_key(), Action.id),
         "reference": (Action.reference, Action.id),
         "title": (folded(Action.title), Action.id),
         "updated": (Action.updated_at, Action.id),
-    }[filters.sort]
+    }
+    keys = sorts.get(filters.sort, sorts["due"])
     searches = [TextSearch(filters.q, SEARCH_INDEX, ("title", "reference"), prefix=Action.title)] if filters.q else []
     return Listing(
         visible(user, Action),
