@@ -13,6 +13,7 @@ from crm.actions.services import today
 from crm.extensions import db
 from crm.markings import Marking
 from crm.meetings.models import AgendaItem
+from tests.conftest import page_text
 
 SERIES = "Local Scrutiny and Involvement Panel"
 STAFF_NOTE = "Staff-only thoughts on the owner"
@@ -212,6 +213,19 @@ def test_a_partner_prints_only_the_series_its_organisation_sits_on(client, auth,
     auth.logout()
     response = client.get(f"/series/{panel.id}/actions.pdf")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_the_series_page_offers_the_log_and_to_staff_the_panel_version(client, auth, panel):
+    auth.login("staff@example.org")
+    page = page_text(client.get(f"/series/{panel.id}"))
+    assert "Print the action log (PDF)" in page and "Print the partner and panel version (PDF)" in page
+    assert f'href="/series/{panel.id}/actions.pdf?version=partner" data-pdf-download' in page
+    assert f'href="/series/{panel.id}/actions.pdf?show=all" data-pdf-download' in page
+    auth.logout()
+    auth.login("partner@own.example")
+    page = page_text(client.get(f"/series/{panel.id}"))
+    assert f'href="/series/{panel.id}/actions.pdf" data-pdf-download' in page
+    assert "partner and panel version" not in page and "version=partner" not in page
 
 
 def test_the_download_is_named_and_tells_the_page_it_is_ready(client, auth, panel):
