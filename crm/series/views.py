@@ -8,11 +8,12 @@ from crm.extensions import db
 from crm.forms import flash_saved, show_error
 from crm.history.services import history_of
 from crm.pagination import paginate
+from crm.pdf import pdf_response, render_pdf
 from crm.rendering import render_page
-from crm.series import services
+from crm.series import action_log, services
 from crm.series.forms import SeriesForm
 from crm.series.models import MeetingSeries
-from crm.visibility import can, get_visible, require
+from crm.visibility import MinutesVersion, can, get_visible, require
 
 bp = Blueprint("series", __name__, url_prefix="/series")
 
@@ -71,6 +72,26 @@ def detail(series_id: int):
         upcoming=upcoming,
         past=past,
         history=history_of(series, can()),
+    )
+
+
+@bp.get("/<id:series_id>/actions.pdf")
+def action_log_pdf(series_id: int):
+    """The printed action log. Staff get the full version, or the partner and
+    panel version with ?version=partner; a partner of a member organisation
+    gets the partner version; other series are not found (404).
+    ?show=all lists completed and cancelled actions too."""
+    series = get_visible(current_user, MeetingSeries, series_id)
+    version = MinutesVersion.FULL if can().see_sensitive else MinutesVersion.PARTNER
+    if request.args.get("version") == MinutesVersion.PARTNER.value:
+        version = MinutesVersion.PARTNER
+    showing = action_log.showing_from(request.args.get("show"))
+    log = action_log.action_log(current_user, series, version, showing)
+    pdf = render_pdf("series/action_log_pdf.html", log=log, marking=log.marking.label)
+    return pdf_response(
+        pdf,
+        action_log.filename(series, version, log.printed_on),
+        download_token=request.args.get("download_token"),
     )
 
 

@@ -29,6 +29,10 @@ register(
             ("POST", "/series/new", None, (LOGIN, 403, 403, NEW_SERIES, NEW_SERIES), "series_new"),
             ("GET", "/series/{series}", "own", (LOGIN, 200, 404, 200, 200), None),
             ("GET", "/series/{series}", "other", (LOGIN, 404, 200, 200, 200), None),
+            # The printed action log: a member's partners get the partner version.
+            ("GET", "/series/{series}/actions.pdf", "own", (LOGIN, 200, 404, 200, 200), None),
+            ("GET", "/series/{series}/actions.pdf", "other", (LOGIN, 404, 200, 200, 200), None),
+            ("GET", "/series/{series}/actions.pdf?version=partner&show=all", "own", (LOGIN, 200, 404, 200, 200), None),
             ("GET", "/series/{series}/edit", "own", (LOGIN, 403, 404, 200, 200), None),
             ("GET", "/series/{series}/edit", "other", (LOGIN, 404, 403, 200, 200), None),
             ("POST", "/series/{series}/edit", "own", (LOGIN, 403, 404, SERIES, SERIES), "series_edit"),
