@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, time
 
 import click
 from flask import Flask
@@ -13,6 +14,7 @@ from crm import demo
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
 from crm.extensions import db
+from crm.formatting import LONDON, date_short
 from crm.meetings import demo as meetings_demo
 from crm.organisations.models import Organisation
 
@@ -87,6 +89,57 @@ def _print_demo_logins():
     for login in demo.DEMO_LOGINS:
         organisation = f" - {login['organisation']}" if login.get("organisation") else ""
         click.echo(f"  {login['role']:<8} {login['email']}{organisation}")
+
+
+@crm_cli.command("send-reminders")
+@click.option(
+    "--dry-run", is_flag=True, help="Print what would be sent (recipient, subject, actions); write and send nothing."
+)
+# For tests and for catching up: run as if it were this day (YYYY-MM-DD) in the UK.
+@click.option("--today", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), hidden=True)
+def send_reminders(dry_run: bool, as_of: datetime | None):
+    """Email today's digests of actions overdue or due soon, once a day per recipient.
+
+    Safe to run again, or on two servers at once: a digest already written
+    today is not written again, and only what is still unsent is sent."""
+    from crm.reminders import services as reminders
+
+    now = datetime.combine(as_of.date(), time(12), tzinfo=LONDON).astimezone(UTC) if as_of else None
+
+    def report(digest, new: bool) -> None:
+        marker = "" if new else " (already written today)"
+        click.echo(f"  {digest.user.email}: {digest.subject!r}, {len(digest.actions)} actions{marker}")
+
+    if dry_run:
+        click.echo("Dry run: nothing is written or sent.")
+    run = reminders.send_reminders(now=now, dry_run=dry_run, on_digest=report if dry_run else None)
+    day = date_short(run.day)
+    if dry_run:
+        click.echo(f"Reminders for {day}: {run.written} to send, {run.existing} already written today.")
+        return
+    click.echo(f"Reminders for {day}: {run.written} digests written, {run.existing} already written today.")
+    _report_sent(run.sent)
+
+
+@crm_cli.command("send-outbox")
+def send_outbox():
+    """Send the messages still unsent in the outbox (a failed send is retried)."""
+    from crm.outbox import services as outbox
+
+    _report_sent(outbox.send_pending())
+
+
+def _report_sent(result) -> None:
+    from flask import current_app
+
+    where = "" if current_app.config["CRM_SMTP_HOST"] else f" (as files in {current_app.config['CRM_OUTBOX_DIR']})"
+    click.echo(f"Outbox: {result}{where}.")
+    if result.failed:
+        # Non-zero, so that cron mails it and systemd marks the unit failed;
+        # the messages stay in the outbox and the next run retries them.
+        raise click.ClickException(
+            f"{result.failed} message(s) could not be sent; they stay in the outbox for the next run."
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -64,4 +64,18 @@ def settings_from_environment(instance_path: str) -> dict:
         "CRM_PROXY_HOPS": _int("CRM_PROXY_HOPS", 0),
         "CRM_PAGE_SIZE": _int("CRM_PAGE_SIZE", 20),
         "CRM_AREA_NAME": os.environ.get("CRM_AREA_NAME", "Thames and Chiltern"),
+        # Email (crm.outbox). Links in messages start with the address people
+        # open the service at, without a trailing slash.
+        "CRM_BASE_URL": os.environ.get("CRM_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "CRM_MAIL_FROM": os.environ.get("CRM_MAIL_FROM", "Partnership CRM <crm@localhost>"),
+        # With no SMTP host (development, tests), each message is written as
+        # an .eml file under CRM_OUTBOX_DIR instead of being sent.
+        "CRM_SMTP_HOST": os.environ.get("CRM_SMTP_HOST", ""),
+        "CRM_SMTP_PORT": _int("CRM_SMTP_PORT", 587),
+        "CRM_SMTP_USERNAME": os.environ.get("CRM_SMTP_USERNAME", ""),
+        "CRM_SMTP_PASSWORD": os.environ.get("CRM_SMTP_PASSWORD", ""),
+        "CRM_SMTP_STARTTLS": _bool("CRM_SMTP_STARTTLS", True),
+        # Seconds to wait for the mail server before a send counts as failed.
+        "CRM_SMTP_TIMEOUT": _int("CRM_SMTP_TIMEOUT", 10),
+        "CRM_OUTBOX_DIR": os.environ.get("CRM_OUTBOX_DIR") or str(Path(instance_path) / "outbox"),
     }

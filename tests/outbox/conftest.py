@@ -1,0 +1,1 @@
+from tests.outbox.helpers import outbox_dir  # noqa: F401
