@@ -100,6 +100,8 @@ def _session_app(database_url, tmp_path_factory):
             "SECRET_KEY": secrets.token_urlsafe(32),
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SERVER_NAME": None,
+            # Email the workflow sends goes to files here, not under the checkout's instance/.
+            "CRM_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
         }
     )
     from flask_migrate import upgrade

@@ -31,6 +31,7 @@ from crm.exports import csv_response
 from crm.extensions import db
 from crm.forms import flash_saved, show_error
 from crm.organisations.services import organisation_choices
+from crm.outbox import services as outbox
 from crm.pagination import paginate
 from crm.rendering import render_page, wants_fragment
 from crm.series.services import series_choices
@@ -127,6 +128,7 @@ def new():
         except records.DomainError as error:
             show_error(form, error)
         else:
+            outbox.after_commit(outbox.action_assigned, action.id)
             db.session.commit()
             flash(f"Action {action.reference} raised.", "success")
             return redirect(url_for("actions.detail", action_id=action.id))
@@ -161,11 +163,14 @@ def edit(action_id: int):
         form.staff_lead_id.data = str(action.staff_lead_id or "")
         form.priority.data = action.priority.value
     if form.validate_on_submit():
+        owner_before = action.owner_id
         try:
             changed = services.change_action(action, form.data, version=form.version.data)
         except records.DomainError as error:
             show_error(form, error, action)
         else:
+            if action.owner_id != owner_before:
+                outbox.after_commit(outbox.action_assigned, action.id)
             db.session.commit()
             flash_saved(changed, f"action {action.reference}")
             return redirect(url_for("actions.detail", action_id=action.id))
@@ -303,6 +308,7 @@ def decide(action_id: int, request_id: int):
             db.session.rollback()
             show_error(form, error, asked)
         else:
+            outbox.after_commit(outbox.request_answered, asked.id)
             verdict = "approved" if approve else "declined"
             return _record(action, f"The {asked.kind.label.lower()} request on {action.reference} is {verdict}.")
     return _form(f"Answer the {asked.kind.label.lower()} request", action, form, asked=asked)

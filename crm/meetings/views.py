@@ -29,6 +29,7 @@ from crm.meetings.forms import (
 )
 from crm.meetings.models import AttendanceStatus, Meeting, MeetingKind, MeetingStatus
 from crm.organisations.services import organisation_choices
+from crm.outbox import services as outbox
 from crm.pagination import int_arg, paginate
 from crm.pdf import pdf_response, render_pdf
 from crm.rendering import render_page, wants_fragment
@@ -125,6 +126,8 @@ def take_step(meeting_id: int, step: str):
         db.session.rollback()
         flash(error.message, "error")
     else:
+        if step == "circulate":
+            outbox.after_commit(outbox.minutes_circulated, meeting.id)
         db.session.commit()
         flash(done.done, "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -405,6 +408,7 @@ def action_new(meeting_id: int, item_id: int):
         except records.DomainError as error:
             show_error(form, error)
         else:
+            outbox.after_commit(outbox.action_assigned, action.id)
             return _saved(meeting, "agenda", f"item-{item.id}", f"Action {action.reference} added.")
     return _form("meetings/action_form.html", meeting, form, section="agenda", anchor=f"item-{item.id}", item=item)
 

@@ -210,3 +210,40 @@ def test_staff_raise_an_action_outside_a_meeting(app, client, staff, make):
     page = page_text(client.get(answer.location))
     assert "Review the reporting leaflet" in page and "Raised on its own" in page and "5 January 2027" in page
     assert f"A-{date.today().year}-" in page
+
+
+def test_the_workflow_emails_the_owner_partners_after_the_commit(app, setting, make):
+    """An action raised for an organisation, and a request answered, email its
+    partner users (DESIGN 6.12), once each, with a link to the action."""
+    from crm.outbox.models import OutboxMessage
+
+    _, staff_auth = as_user(app, "staff@example.org")
+    police = setting["police"]
+    staff_auth.post(
+        "/actions/new", {"title": "Refresh the hate crime posters", "owner_id": str(police.id), "priority": "medium"}
+    )
+    with app.app_context():
+        messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [(m.kind, m.recipient) for m in messages] == [("action_assigned", "p@police.example")]
+        assert messages[0].sent_at is not None and "Refresh the hate crime posters" in messages[0].body_text
+        action_id = db.session.scalar(select(Action.id).where(Action.title == "Refresh the hate crime posters"))
+        assert f"/actions/{action_id}" in messages[0].body_text
+    # A refused save sends nothing.
+    staff_auth.post("/actions/new", {"title": "", "owner_id": str(police.id), "priority": "medium"})
+    with app.app_context():
+        assert db.session.query(OutboxMessage).count() == 1
+
+    with app.app_context():
+        asked = services.request_completion(
+            db.session.get(Action, setting["action"].id),
+            "Posters are up",
+            db.session.get(type(setting["partner"]), setting["partner"].id),
+        )
+        db.session.commit()
+        request_id = asked.id
+    staff_auth.post(
+        f"/actions/{setting['action'].id}/requests/{request_id}", {"decision": "decline", "answer": "Photos, please"}
+    )
+    with app.app_context():
+        answered = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind != "action_assigned")).all()
+        assert [m.recipient for m in answered] == ["p@police.example"] and "Photos, please" in answered[0].body_text
