@@ -86,6 +86,10 @@ class ListFilters:
 
     # The columns the list sorts by, the default first.
     SORTS: ClassVar[tuple[str, ...]] = ("name",)
+    # Filters shown as tabs above the list (upcoming or past meetings, say):
+    # the tabs say which is chosen, so the "selected filters" line leaves them
+    # out, and clearing the filters keeps them.
+    TABS: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def from_args(cls, args):
@@ -116,8 +120,8 @@ class ListFilters:
 
     @property
     def active(self) -> bool:
-        """Anything narrows the list (sorting does not)."""
-        return bool(self.q or self.include_archived or self.chosen())
+        """Anything narrows the list (sorting and tabs do not)."""
+        return bool(self.selected())
 
     def as_args(self, **changes) -> dict:
         """The query-string arguments for this list, with `changes`; defaults left out."""
@@ -147,14 +151,16 @@ class ListFilters:
         if self.q:
             items.append({"label": "Search", "value": f"“{self.q}”", "args": self.without(q="")})
         for name, spec, value in self.chosen():
-            items.append({"label": spec.label, "value": spec.describe(value), "args": self.without(**{name: None})})
+            if name not in self.TABS:
+                items.append({"label": spec.label, "value": spec.describe(value), "args": self.without(**{name: None})})
         if self.include_archived:
             items.append({"label": "Including", "value": "archived", "args": self.without(include_archived=False)})
         return items
 
     def cleared_args(self) -> dict:
-        """No filters, the same sort."""
-        return type(self)(sort=self.sort, descending=self.descending).as_args()
+        """No filters, the same sort and tab."""
+        tabs = {name: getattr(self, name) for name in self.TABS}
+        return type(self)(sort=self.sort, descending=self.descending, **tabs).as_args()
 
     def without(self, **changes) -> dict:
         return replace(self, **changes).as_args()

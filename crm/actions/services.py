@@ -238,21 +238,11 @@ class ActionFilters(ListFilters):
     due_to: date | None = filter_field(date_filter("due_to", "Due by"))
 
     SORTS = ("due", "reference", "title", "updated")
+    TABS = ("show",)  # outstanding, closed or all
 
     @property
     def showing(self) -> str:
         return self.show or "outstanding"
-
-    @property
-    def active(self) -> bool:
-        return bool(self.selected())
-
-    def selected(self) -> list[dict]:
-        """The tabs say what is shown; the "selected filters" line leaves it out."""
-        return [item for item in super().selected() if item["label"] != "Showing"]
-
-    def cleared_args(self) -> dict:
-        return type(self)(show=self.show, sort=self.sort, descending=self.descending).as_args()
 
 
 # The SQLite trigram table over actions' titles and references (migration 0005).
@@ -587,6 +577,7 @@ class TimelineEntry:
     text: str = ""
     changes: list = field(default_factory=list)
     meeting: Meeting | None = None
+    created: bool = False  # the action's first entry: its fields as they were set
 
 
 def timeline(user: User, action: Action, permissions, *, shown: int = 50) -> list[TimelineEntry]:
@@ -594,8 +585,9 @@ def timeline(user: User, action: Action, permissions, *, shown: int = 50) -> lis
     `user` may read (history's audience per field), newest first."""
     entries = []
     for change in history_of(action, permissions) or []:
-        title = "Action raised" if change.action == "Created" else "Changed"
-        entries.append(TimelineEntry(change.changed_at, change.actor, title, changes=change.fields))
+        created = change.action == "Created"
+        title = "Action raised" if created else "Changed"
+        entries.append(TimelineEntry(change.changed_at, change.actor, title, changes=change.fields, created=created))
     readable_meetings = set(
         db.session.scalars(
             visible(user, Meeting)

@@ -88,22 +88,11 @@ class MeetingFilters(ListFilters):
     date_to: date | None = filter_field(date_filter("to", "To"))
 
     SORTS = ("date", "title")
+    TABS = ("when",)  # upcoming, past or all dates
 
     @property
     def period(self) -> str:
         return self.when or "upcoming"
-
-    @property
-    def active(self) -> bool:
-        """Choosing past or all dates is a tab, not a filter to clear."""
-        return bool(self.selected())
-
-    def selected(self) -> list[dict]:
-        """The date tabs say which period is shown; the "selected filters" line leaves it out."""
-        return [item for item in super().selected() if item["label"] != "Showing"]
-
-    def cleared_args(self) -> dict:
-        return type(self)(when=self.when, sort=self.sort, descending=self.descending).as_args()
 
     def aria_sort(self, column: str) -> str:
         if column == "date" and self.sort == "date":
