@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["id"] = IdConverter
     from crm.auth.views import bp as auth_bp
+    from crm.calendars.views import bp as calendars_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
     from crm.meetings.views import bp as meetings_bp
@@ -148,3 +149,4 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, dashboard_bp, meetings_bp, series_bp, organisations_bp, contacts_bp, users_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(calendars_bp)
