@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     from crm.actions.views import bp as actions_bp
     from crm.auth.views import bp as auth_bp
+    from crm.calendars.views import bp as calendars_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
     from crm.meetings.views import bp as meetings_bp
@@ -158,3 +159,4 @@ def _register_blueprints(app: Flask) -> None:
         users_bp,
     ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(calendars_bp)

@@ -63,6 +63,8 @@ from wtforms.validators import Length
 
 from crm import create_app
 from crm.auth import services as auth_services
+from crm.auth.models import User
+from crm.calendars.services import start_feed
 from crm.contacts.models import Contact
 from crm.extensions import db, limiter
 from crm.meetings import services as meeting_services
@@ -272,6 +274,10 @@ def world(make):
         )
         db.session.commit()
         attendance_id = attendance.id
+    with make.app.app_context():
+        # The partner's calendar feed: its address is /calendar/<token>.ics.
+        feed_token = start_feed(db.session.get(User, users["partner"].id))
+        db.session.commit()
     ids = {
         "organisation_id": own.id,
         "contact_id": own_contact.id,
@@ -281,6 +287,7 @@ def world(make):
         "step": "approve",
         **_minutes(make.app, meeting, own),
         "attendance_id": attendance_id,
+        "token": feed_token,
     }
     ids["request_id"] = _request(make.app, ids["action_id"], users["partner"])
     return World(users, ids)
