@@ -102,6 +102,8 @@ def _session_app(database_url, tmp_path_factory):
             "SERVER_NAME": None,
             # Email the workflow sends goes to files here, not under the checkout's instance/.
             "CRM_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
+            # The test client's host: links in email and calendars point where the tests ask.
+            "CRM_BASE_URL": "http://localhost",
         }
     )
     from flask_migrate import upgrade

@@ -159,16 +159,22 @@ def ends_at(meeting: Meeting) -> datetime:
     return meeting.ends_at
 
 
-def event(meeting: Meeting, *, link: str, domain: str) -> Event:
-    """One meeting as a VEVENT: its details and a link to its page, nothing more."""
+def event(meeting: Meeting, *, link: str, domain: str, subscribed: bool = False) -> Event:
+    """One meeting as a VEVENT: its details and a link to its page, nothing more.
+
+    A subscribed feed is copied into calendar services beyond the area's
+    control, so an OFFICIAL-SENSITIVE meeting (only ever in staff's feeds)
+    goes there as its time and link alone; its own .ics, downloaded on
+    purpose, carries its title and venue."""
+    guarded = subscribed and meeting.marking.is_sensitive
     item = Event()
     item.add("uid", f"meeting-{meeting.id}@{domain}")
     item.add("dtstamp", (meeting.updated_at or utcnow()).astimezone(UTC))
     item.add("sequence", meeting.version)
-    item.add("summary", summary(meeting))
+    item.add("summary", "OFFICIAL-SENSITIVE meeting" if guarded else summary(meeting))
     item.add("dtstart", meeting.starts_at.astimezone(UTC))
     item.add("dtend", ends_at(meeting).astimezone(UTC))
-    where = location(meeting)
+    where = "" if guarded else location(meeting)
     if where:
         item.add("location", where)
     item.add("url", link)
@@ -193,7 +199,7 @@ def calendar(
         document.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
         document.add("x-published-ttl", vDuration(FEED_REFRESH))
     for meeting in meetings:
-        document.add_component(event(meeting, link=link(meeting), domain=domain))
+        document.add_component(event(meeting, link=link(meeting), domain=domain, subscribed=bool(name)))
     return document.to_ical()
 
 
