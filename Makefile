@@ -15,7 +15,7 @@ ASSET_SOURCES := $(shell find crm/static/scss crm/static/js -type f) scripts/bui
 run: setup db
 	@$(FLASK) crm demo-logins
 	@echo "\nPartnership CRM is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)\n"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	CRM_BASE_URL="$${CRM_BASE_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
