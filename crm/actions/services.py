@@ -32,9 +32,10 @@ from crm.enums import LabelledEnum
 from crm.extensions import db
 from crm.formatting import LONDON, date_short
 from crm.history.services import history_of
-from crm.lists import Filter, ListFilters, date_filter, enum_filter, filter_field, id_filter
+from crm.lists import Filter, ListFilters, date_filter, enum_filter, filter_field, id_filter, text_filter
 from crm.meetings.models import AgendaItem, Meeting, MeetingStatus
 from crm.organisations.models import Organisation
+from crm.organisations.services import named_like
 from crm.pagination import Listing, capped
 from crm.search import FullText, TextSearch
 from crm.series.models import MeetingSeries
@@ -223,6 +224,8 @@ class ActionFilters(ListFilters):
     status: ActionStatus | None = filter_field(enum_filter("status", "Status", ActionStatus))
     rag: Rag | None = filter_field(enum_filter("rag", "RAG", Rag))
     organisation: int | None = filter_field(id_filter("organisation", "Owner", describe=_organisation_name))
+    # Typed in the panel: actions of any organisation whose name has this in it.
+    organisation_name: str | None = filter_field(text_filter("org", "Owner name"))
     series: int | None = filter_field(id_filter("series", "Series", describe=_series_name))
     staff_lead: int | None = filter_field(id_filter("staff_lead", "Staff lead", describe=_staff_name))
     mine: bool | None = filter_field(
@@ -270,6 +273,8 @@ def _conditions(user: User, filters: ActionFilters, now: datetime | None) -> lis
         conditions.append(rag_condition(filters.rag, now))
     if filters.organisation:
         conditions.append(Action.owner_id == filters.organisation)
+    if filters.organisation_name:
+        conditions.append(Action.owner_id.in_(named_like(user, filters.organisation_name)))
     if filters.series:
         in_series = select(Meeting.id).where(Meeting.series_id == filters.series)
         conditions.append(Action.meeting_id.in_(in_series))

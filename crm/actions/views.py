@@ -64,7 +64,6 @@ def index():
         showing=services.SHOWING,
         status_choices=ActionStatus.choices(),
         rag_choices=services.Rag.choices(),
-        organisation_choices=organisation_choices(current_user) if permissions.is_staff else [],
         series_choices=series_choices(current_user),
         staff_choices=staff_choices() if permissions.is_staff else [],
         now=services.utcnow(),

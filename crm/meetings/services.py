@@ -35,8 +35,7 @@ from crm.meetings.models import (
     MeetingStatus,
 )
 from crm.organisations.models import Organisation
-from crm.organisations.services import SEARCH_INDEX as ORGANISATION_SEARCH_INDEX
-from crm.organisations.services import organisation_choices
+from crm.organisations.services import named_like, organisation_choices
 from crm.pagination import Listing
 from crm.search import FullText, TextSearch
 from crm.series.models import MeetingSeries
@@ -125,10 +124,7 @@ def list_meetings(user: User, filters: MeetingFilters, *, now: datetime | None =
     if filters.organisation:
         conditions.append(Meeting.involving(filters.organisation))
     if filters.organisation_name:
-        named = TextSearch(filters.organisation_name, ORGANISATION_SEARCH_INDEX, ("name",), prefix=Organisation.name)
-        conditions.append(
-            Meeting.involving(named.apply(visible(user, Organisation).with_only_columns(Organisation.id)))
-        )
+        conditions.append(Meeting.involving(named_like(user, filters.organisation_name)))
     if filters.date_from:
         conditions.append(Meeting.starts_at >= _start_of(filters.date_from))
     if filters.date_to:

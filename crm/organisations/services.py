@@ -31,6 +31,14 @@ class OrganisationFilters(ListFilters):
 SEARCH_INDEX = FullText("organisations_search", Organisation.id, {"name": Organisation.name, "area": Organisation.area})
 
 
+def named_like(user: User, text: str) -> Select:
+    """The ids of the organisations `user` may see whose name has `text` in it
+    (or starts with it, under three characters), through the search indexes:
+    for a list filtered by an organisation's name as typed."""
+    named = TextSearch(text, SEARCH_INDEX, ("name",), prefix=Organisation.name)
+    return named.apply(visible(user, Organisation).with_only_columns(Organisation.id))
+
+
 def list_organisations(user: User, filters: OrganisationFilters) -> Listing:
     conditions = []
     if filters.type:

@@ -79,6 +79,8 @@ def test_filters_rag_status_owner_staff_lead_mine_and_due_dates(app, client, aut
     assert rows_of(page_text(client.get("/actions/?rag=green"))) == ["Later one"]
     assert rows_of(page_text(client.get("/actions/?status=in_progress"))) == ["Later one"]
     assert rows_of(page_text(client.get(f"/actions/?organisation={council.id}"))) == ["Later one"]
+    assert rows_of(page_text(client.get("/actions/?org=riverside"))) == ["Later one"]  # the owner's name, typed
+    assert rows_of(page_text(client.get("/actions/?org=Ri"))) == ["Later one"]
     assert rows_of(page_text(client.get(f"/actions/?staff_lead={lead.id}"))) == ["Late one"]
     assert rows_of(page_text(client.get("/actions/?mine=yes"))) == ["Late one"]
     start, end = today, today + timedelta(days=30)
