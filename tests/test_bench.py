@@ -37,6 +37,19 @@ def test_bench_measures_every_page_and_writes_the_figures(tmp_path):
         200,
     )
     assert rows["meeting_series"] == 3 and rows["series_members"] == 15
+    assert (rows["users"], rows["actions"]) == (6, 200) and rows["action_requests"] > 0
+    export = next(r for r in report["results"] if r["page"] == "actions CSV, all")
+    assert export["found"] == 200 and export["peak_kib"] > 0
+
+
+def test_bench_pages_option_picks_pages_by_name():
+    bench = _bench_module()
+
+    args = bench.parse_args(["--pages", "actions search,dashboard"])
+
+    names = [page.name for page in args.pages]
+    assert names and all("actions search" in name or "dashboard" in name for name in names)
+    assert "dashboard, partner" in names and "organisations" not in names
 
 
 def test_bench_fails_on_a_page_that_does_not_answer_200(tmp_path, monkeypatch):

@@ -124,6 +124,14 @@ Index("ix_actions_staff_lead_due", Action.staff_lead_id, Action.due_key(), Actio
 Index("ix_actions_reference", Action.reference, Action.id)
 Index("ix_actions_title", folded(Action.title), Action.id)
 Index("ix_actions_updated", Action.updated_at, Action.id)
+# The dashboards (migration 0006). The RAG counts and "overdue by organisation",
+# read from the index alone: the due date as sorted, then what the rule and
+# the count read. PostgreSQL reads an expression from an index only when the
+# column under it is there too, hence due_on last.
+Index("ix_actions_rag", Action.status, Action.due_key(), Action.last_update_at, Action.owner_id, Action.due_on)
+Index("ix_actions_owner_rag", Action.owner_id, Action.status, Action.due_key(), Action.last_update_at, Action.due_on)
+# A partner's "recently updated" (and its register sorted by last change).
+Index("ix_actions_owner_updated", Action.owner_id, Action.updated_at, Action.id)
 trigram_indexes(Action.title, Action.reference)
 
 
@@ -204,6 +212,8 @@ Index(
     sqlite_where=_PENDING,
     postgresql_where=_PENDING,
 )
+# A partner's "answered in the last 30 days", latest first (migration 0006).
+Index("ix_action_requests_decided", ActionRequest.decided_at, ActionRequest.id)
 
 
 class ReferenceCounter(db.Model):

@@ -39,7 +39,7 @@ from crm.organisations.services import named_like
 from crm.pagination import Listing, capped
 from crm.search import FullText, TextSearch
 from crm.series.models import MeetingSeries
-from crm.visibility import name_if_visible, visible
+from crm.visibility import name_if_visible, scoped, visible
 
 ACTION_PREFIX = "A"
 
@@ -555,16 +555,18 @@ def _decide(request: ActionRequest, approve: bool, answer: str, user: User | Non
 
 def waiting_requests(user: User, *, limit: int = 10) -> list[ActionRequest]:
     """Requests waiting for staff's decision on actions `user` may see, oldest first."""
-    query = (
+    # The action's visibility applies to the joined action itself (`scoped`), not as
+    # "id IN (every action the user may see)": for staff that list is the whole table,
+    # which SQLite walks as the outer loop instead of the waiting requests' index.
+    query = scoped(
+        user,
         select(ActionRequest)
         .join(ActionRequest.action)
-        .where(
-            ActionRequest.status == RequestStatus.PENDING,
-            Action.id.in_(visible(user, Action).with_only_columns(Action.id)),
-        )
+        .where(ActionRequest.status == RequestStatus.PENDING)
         .options(contains_eager(ActionRequest.action).joinedload(Action.owner))
         .order_by(ActionRequest.created_at, ActionRequest.id)
-        .limit(limit)
+        .limit(limit),
+        Action,
     )
     return list(db.session.scalars(query))
 
@@ -715,15 +717,14 @@ ANSWERS_SHOWN_FOR = timedelta(days=30)
 def answered_requests(user: User, *, now: datetime | None = None, limit: int = 5) -> list[ActionRequest]:
     """Requests on actions `user` may see answered in the last 30 days, latest first: the partner sees the answer."""
     since = (now or utcnow()) - ANSWERS_SHOWN_FOR
-    query = (
+    query = scoped(
+        user,
         select(ActionRequest)
         .join(ActionRequest.action)
-        .where(
-            ActionRequest.decided_at >= since,
-            Action.id.in_(visible(user, Action).with_only_columns(Action.id)),
-        )
+        .where(ActionRequest.decided_at >= since)
         .options(contains_eager(ActionRequest.action))
         .order_by(ActionRequest.decided_at.desc(), ActionRequest.id.desc())
-        .limit(limit)
+        .limit(limit),
+        Action,
     )
     return list(db.session.scalars(query))
