@@ -343,8 +343,11 @@ def load_meetings(conn: Connection, data: Dataset) -> None:
     members = [
         {"series_id": n, "organisation_id": organisation_id}
         for n in range(1, series_count + 1)
-        for organisation_id in rng.sample(active_ids, min(5, len(active_ids)))
+        for organisation_id in rng.sample(active_ids[1:], min(5, len(active_ids) - 1))
     ]
+    # The bench's partner (the first active organisation) sits on two series,
+    # so that its meetings list and dashboard have meetings to find.
+    members += [{"series_id": n, "organisation_id": active_ids[0]} for n in (1, 2)]
     insert_rows(conn, series_members, members, data)
 
     kinds = list(MeetingKind)
@@ -795,6 +798,7 @@ PAGES: list[Page] = [
     search("meetings search, rare", "/meetings/?when=all", "meetings.rare"),
     search("meetings search, common", "/meetings/?when=all", "meetings.common"),
     search("meetings search, two characters", "/meetings/?when=all", "meetings.short"),
+    Page("meetings, partner", "/meetings/?when=all", role="partner"),
     Page(
         "meetings, past, last page",
         last_page("/meetings/?when=past", "meetings.past"),

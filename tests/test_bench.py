@@ -36,7 +36,7 @@ def test_bench_measures_every_page_and_writes_the_figures(tmp_path):
         200,
         200,
     )
-    assert rows["meeting_series"] == 3 and rows["series_members"] == 15
+    assert rows["meeting_series"] == 3 and rows["series_members"] == 17  # five each, and the partner on two
     assert (rows["users"], rows["actions"]) == (6, 200) and rows["action_requests"] > 0
     export = next(r for r in report["results"] if r["page"] == "actions CSV, all")
     assert export["found"] == 200 and export["peak_kib"] > 0
