@@ -100,9 +100,11 @@ def _init_extensions(app: Flask) -> None:
     from crm.auth import services as auth_services
     from crm.contacts import models as _contact_models  # noqa: F401
     from crm.history import models as _history_models  # noqa: F401
+    from crm.issues import models as _issue_models  # noqa: F401
     from crm.meetings import models as _meeting_models  # noqa: F401
     from crm.organisations import models as _organisation_models  # noqa: F401
     from crm.outbox import models as _outbox_models  # noqa: F401
+    from crm.reference import models as _reference_models  # noqa: F401
     from crm.series import models as _series_models  # noqa: F401
 
     @login_manager.user_loader

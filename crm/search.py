@@ -36,7 +36,13 @@ from crm.extensions import db
 
 TRIGRAM = 3  # the shortest term the trigram indexes can find
 # SQLite's FTS5 tables (migrations 0003 to 0005), each `<table>_search`.
-SEARCH_TABLES = ("organisations_search", "contacts_search", "meetings_search", "actions_search")
+SEARCH_TABLES = (
+    "organisations_search",
+    "contacts_search",
+    "meetings_search",
+    "actions_search",
+    "community_issues_search",
+)
 
 
 def fts5_statements(table_name: str, columns: list[str]) -> list[str]:

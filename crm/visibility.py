@@ -34,6 +34,7 @@ from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.enums import LabelledEnum
 from crm.extensions import db, login_manager
+from crm.issues.models import CommunityIssue, issue_actions
 from crm.markings import Marking
 from crm.meetings.models import AgendaItem, Feedback, ItemNote, Meeting, MeetingStatus
 from crm.organisations.models import Organisation
@@ -118,6 +119,21 @@ def _meeting(user: User) -> ColumnElement[bool]:
 def _action(user: User) -> ColumnElement[bool]:
     """A partner's register holds its own organisation's actions, wherever they were agreed."""
     return Action.owner_id == user.organisation_id
+
+
+@partner_rule(CommunityIssue)
+def _community_issue(user: User) -> ColumnElement[bool]:
+    """A partner sees the issues its organisation raised or owns actions on,
+    never an OFFICIAL-SENSITIVE one."""
+    owns_actions_on = (
+        select(issue_actions.c.issue_id)
+        .join(Action, Action.id == issue_actions.c.action_id)
+        .where(Action.owner_id == user.organisation_id)
+    )
+    return and_(
+        CommunityIssue.marking == Marking.OFFICIAL,
+        or_(CommunityIssue.raised_by_id == user.organisation_id, CommunityIssue.id.in_(owns_actions_on)),
+    )
 
 
 # --- how much of a meeting a user sees -------------------------------------------
@@ -244,6 +260,16 @@ class Permissions:
     def see_sensitive(self) -> bool:
         """OFFICIAL-SENSITIVE content, and the full version of minutes."""
         return self.is_staff
+
+    @property
+    def change_issues(self) -> bool:
+        """Community issues are raised, moved on and linked to actions and meetings by staff."""
+        return self.is_staff
+
+    @property
+    def manage_reference_lists(self) -> bool:
+        """The issue categories and the groups at increased risk of exclusion: admins."""
+        return self.role == Role.ADMIN
 
     @property
     def manage_users(self) -> bool:

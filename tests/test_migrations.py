@@ -143,3 +143,22 @@ def test_0005_goes_up_over_an_existing_action_and_down_again(fresh_app):
         assert "priority" not in {column["name"] for column in inspect(db.engine).get_columns("actions")}
         upgrade()
         db.session.remove()
+
+
+def test_0007_fills_the_reference_lists_and_comes_down_cleanly(fresh_app):
+    """A new database starts with the issue categories and the eleven groups at
+    increased risk of exclusion, in the order the area's own page names them."""
+    with fresh_app.app_context():
+        upgrade()
+        groups = db.session.execute(text("SELECT name FROM exclusion_groups ORDER BY position")).scalars().all()
+        assert len(groups) == 11
+        assert groups[0] == "Disabled people" and groups[-1] == "Asylum seeker/refugee communities"
+        categories = set(db.session.execute(text("SELECT name FROM issue_categories")).scalars())
+        assert {"Hate crime", "Domestic abuse", "Coercive control", "Sexual violence"} <= categories
+        db.session.remove()
+
+        downgrade(revision="0006")
+        tables = set(inspect(db.engine).get_table_names())
+        assert not tables & {"community_issues", "exclusion_groups", "issue_categories", "meeting_groups"}
+        upgrade()
+        db.session.remove()

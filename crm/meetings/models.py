@@ -106,14 +106,24 @@ attendance_items = Table(
 )
 
 
+# Which of the groups at increased risk of exclusion an engagement reached (its reach).
+meeting_groups = Table(
+    "meeting_groups",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("exclusion_groups.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class Meeting(Tracked, Timestamps, db.Model):
     """One engagement: a panel meeting, a workshop, a conference, a visit."""
 
     __tablename__ = "meetings"
     staff_history = True
-    history_collections = ("organisations",)
+    history_collections = ("organisations", "groups_reached")
     field_labels: ClassVar[dict[str, str]] = {
         "series_id": "Series",
+        "groups_reached": "Groups reached",
         "starts_at": "Starts",
         "ends_at": "Ends",
         "online": "Online",
@@ -148,6 +158,9 @@ class Meeting(Tracked, Timestamps, db.Model):
         secondary=meeting_organisations, order_by="Organisation.name"
     )
     approved_by: Mapped[User | None] = relationship()  # noqa: F821
+    groups_reached: Mapped[list[ExclusionGroup]] = relationship(  # noqa: F821
+        secondary=meeting_groups, order_by="ExclusionGroup.position, ExclusionGroup.name"
+    )
 
     @property
     def history_label(self) -> str:

@@ -1,0 +1,1 @@
+"""Community issues: what partners and communities raise, and what is done about it."""
