@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.calendars.views import bp as calendars_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
+    from crm.issues.views import bp as issues_bp
     from crm.meetings.views import bp as meetings_bp
     from crm.organisations.views import bp as organisations_bp
     from crm.series.views import bp as series_bp
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_bp,
         meetings_bp,
         actions_bp,
+        issues_bp,
         series_bp,
         organisations_bp,
         contacts_bp,

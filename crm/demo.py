@@ -7,6 +7,7 @@ from crm.actions import demo as actions_demo
 from crm.auth import services as auth_services
 from crm.auth.models import Role
 from crm.contacts import services as contact_services
+from crm.issues import demo as issues_demo
 from crm.meetings import demo as meetings_demo
 from crm.organisations import services as organisation_services
 from crm.organisations.models import OrganisationType as T
@@ -309,3 +310,4 @@ def load() -> None:
     staff = users["staff@example.org"]
     meetings_demo.load(by_name, people, approver_id=staff.id)
     actions_demo.load(users)
+    issues_demo.load()

@@ -15,6 +15,7 @@ def navigation_items() -> list[dict]:
         ("Dashboard", url_for("dashboard.index"), "/dashboard"),
         ("Meetings", url_for("meetings.index"), "/meetings"),
         ("Actions", url_for("actions.index"), "/actions"),
+        ("Issues", url_for("issues.index"), "/issues"),
         ("Series", url_for("series.index"), "/series"),
     ]
     if permissions.browse_organisations:

@@ -83,6 +83,13 @@ def take_all(browser, width):
     page.goto(f"{BASE}/dashboard")
     page.locator("a:has-text('Test the new letters')").first.click()
     shot(page, "action-decide")
+    page.goto(f"{BASE}/issues/?show=all")
+    shot(page, "issues")
+    page.click("text=Gypsy and Traveller families")
+    shot(page, "issue")
+    page.goto(f"{BASE}/issues/new")
+    page.click("button:has-text('Save issue'), input[value='Save issue']")
+    shot(page, "issue-form-errors")
 
     page = new_page()
     sign_in(page, "police.partner@example.org")
@@ -98,6 +105,8 @@ def take_all(browser, width):
     page.goto(f"{BASE}/account/password")
     page.click("button:has-text('Change password')")
     shot(page, "change-password-errors")
+    page.goto(f"{BASE}/issues/?show=all")
+    shot(page, "issues-partner")
 
     page = new_page()
     sign_in(page, "admin@example.org")

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from crm import create_app
+from crm import create_app, records
 from crm.auth import services as auth_services
 from crm.auth.models import Role
 from crm.contacts import services as contact_services
@@ -259,6 +259,33 @@ class Factories:
             if last_update_at is not None:
                 action.last_update_at = last_update_at
             return self._detached(action)
+
+    def issue(self, title=None, *, raised_by=None, categories=("Hate crime",), groups=(), actions=(), **fields):
+        """A community issue raised today (by `raised_by`), in the named categories
+        and affecting the named groups (each made if the list lacks it)."""
+        from crm.issues import services as issue_services
+        from crm.reference.models import ExclusionGroup, IssueCategory
+
+        def entries(model, names):
+            found = []
+            for name in names:
+                entry = db.session.scalar(select(model).where(model.name == name))
+                found.append(entry or records.create(model(), {"name": name}))
+            return [entry.id for entry in found]
+
+        with self.app.app_context():
+            values = {
+                "title": title or f"Issue {self._next()}",
+                "raised_by_id": raised_by.id if raised_by else None,
+                "category_ids": entries(IssueCategory, categories),
+                "group_ids": entries(ExclusionGroup, groups),
+                **fields,
+            }
+            issue = issue_services.raise_issue(values)
+            if actions:
+                linked = [db.session.get(type(action), action.id) for action in actions]
+                records.update(issue, {"actions": linked})
+            return self._detached(issue)
 
     def user(self, role="staff", organisation=None, email=None, name=None, password=PASSWORD):
         with self.app.app_context():

@@ -290,7 +290,24 @@ def world(make):
         "token": feed_token,
     }
     ids["request_id"] = _request(make.app, ids["action_id"], users["partner"])
+    ids["issue_id"] = _issue(make, own, ids["action_id"], meeting.id)
     return World(users, ids)
+
+
+def _issue(make, organisation, action_id: int, meeting_id: int) -> int:
+    """A community issue the partner's organisation raised, with the world's action and meeting linked."""
+    from crm.actions.models import Action
+
+    issue = make.issue("Own Issue", raised_by=organisation)
+    with make.app.app_context():
+        from crm import records
+        from crm.issues.models import CommunityIssue
+
+        record = db.session.get(CommunityIssue, issue.id)
+        links = {"actions": [db.session.get(Action, action_id)], "meetings": [db.session.get(Meeting, meeting_id)]}
+        records.update(record, links)
+        db.session.commit()
+    return issue.id
 
 
 def _request(app, action_id: int, partner) -> int:

@@ -30,6 +30,7 @@ from crm.contacts.services import contact_choices
 from crm.exports import csv_response
 from crm.extensions import db
 from crm.forms import flash_saved, show_error
+from crm.issues.services import issues_of_action
 from crm.organisations.services import organisation_choices
 from crm.outbox import services as outbox
 from crm.pagination import paginate
@@ -142,6 +143,7 @@ def _detail_context(action: Action) -> dict:
         "source": services.source_of(current_user, action),
         "waiting": services.pending_requests_of(action),
         "timeline": services.timeline(current_user, action, permissions),
+        "issues": issues_of_action(current_user, action),
     }
 
 

@@ -71,6 +71,7 @@ class CommunityIssue(Tracked, Timestamps, db.Model):
         "agenda_item_id": "Agenda item",
         "raised_by_id": "Raised by",
         "event": "Event",
+        "marking": "Protective marking",
         "groups": "Groups affected",
         "meetings": "Linked meetings",
         "actions": "Linked actions",
