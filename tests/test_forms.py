@@ -70,6 +70,12 @@ def test_series_form(admin, make):
     assert_in_field_order(page)
 
 
+def test_reference_entry_form(admin):
+    page = page_text(admin.post("/reference/categories/new", {"name": "", "description": "x" * 301}))
+    assert summary_targets(page) == ["name", "description"]
+    assert_in_field_order(page)
+
+
 def test_meeting_form_with_the_groups_reached(admin, make):
     make.group("Older people")
     page = page_text(admin.post("/meetings/new", {"title": "", "group_ids": ["999999"], "marking": "official"}))
