@@ -148,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.issues.views import bp as issues_bp
     from crm.meetings.views import bp as meetings_bp
     from crm.organisations.views import bp as organisations_bp
+    from crm.reference.views import bp as reference_bp
     from crm.series.views import bp as series_bp
     from crm.users.views import bp as users_bp
 
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         organisations_bp,
         contacts_bp,
         users_bp,
+        reference_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(calendars_bp)

@@ -26,6 +26,8 @@ def navigation_items() -> list[dict]:
     items.append(("Contacts", url_for("contacts.index"), "/contacts"))
     if permissions.manage_users:
         items.append(("Users", url_for("users.index"), "/admin/users"))
+    if permissions.manage_reference_lists:
+        items.append(("Reference lists", url_for("reference.index"), "/reference"))
     return [{"text": label, "href": href, "active": request.path.startswith(prefix)} for label, href, prefix in items]
 
 

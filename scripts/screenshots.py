@@ -90,6 +90,8 @@ def take_all(browser, width):
     page.goto(f"{BASE}/issues/new")
     page.click("button:has-text('Save issue'), input[value='Save issue']")
     shot(page, "issue-form-errors")
+    page.goto(f"{BASE}/meetings/new")
+    shot(page, "meeting-form")
 
     page = new_page()
     sign_in(page, "police.partner@example.org")
@@ -114,6 +116,14 @@ def take_all(browser, width):
     shot(page, "users")
     page.goto(f"{BASE}/admin/users/new")
     shot(page, "user-new")
+    page.goto(f"{BASE}/reference/")
+    shot(page, "reference-lists")
+    page.goto(f"{BASE}/reference/groups/")
+    shot(page, "reference-groups")
+    page.goto(f"{BASE}/reference/categories/new")
+    page.fill("#name", "hate CRIME")
+    page.click("button:has-text('Save category'), input[value='Save category']")
+    shot(page, "reference-form-errors")
 
 
 def main():

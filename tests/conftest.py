@@ -32,6 +32,9 @@ from crm.extensions import db, limiter
 from crm.meetings import services as meeting_services
 from crm.meetings.models import MeetingStatus
 from crm.organisations import services as organisation_services
+from crm.reference import defaults as reference_defaults
+from crm.reference import services as reference_services
+from crm.reference.models import ExclusionGroup, IssueCategory
 from crm.series import services as series_services
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -264,13 +267,12 @@ class Factories:
         """A community issue raised today (by `raised_by`), in the named categories
         and affecting the named groups (each made if the list lacks it)."""
         from crm.issues import services as issue_services
-        from crm.reference.models import ExclusionGroup, IssueCategory
 
         def entries(model, names):
             found = []
             for name in names:
                 entry = db.session.scalar(select(model).where(model.name == name))
-                found.append(entry or records.create(model(), {"name": name}))
+                found.append(entry or reference_services.add_entry(model, {"name": name, "description": ""}))
             return [entry.id for entry in found]
 
         with self.app.app_context():
@@ -286,6 +288,27 @@ class Factories:
                 linked = [db.session.get(type(action), action.id) for action in actions]
                 records.update(issue, {"actions": linked})
             return self._detached(issue)
+
+    def category(self, name=None, description="", *, archived=False):
+        """An issue category, at the end of the list (archived if asked)."""
+        return self._reference_entry(IssueCategory, name or f"Category {self._next()}", description, archived)
+
+    def group(self, name=None, description="", *, archived=False):
+        """A group at increased risk of exclusion, at the end of the list (archived if asked)."""
+        return self._reference_entry(ExclusionGroup, name or f"Group {self._next()}", description, archived)
+
+    def reference_defaults(self):
+        """Both lists as migration 0007 first fills them: (categories, groups)."""
+        categories = [self.category(name, description) for name, description in reference_defaults.CATEGORIES]
+        groups = [self.group(name, description) for name, description in reference_defaults.GROUPS]
+        return categories, groups
+
+    def _reference_entry(self, model, name, description, archived):
+        with self.app.app_context():
+            entry = reference_services.add_entry(model, {"name": name, "description": description})
+            if archived:
+                records.archive(entry)
+            return self._detached(entry)
 
     def user(self, role="staff", organisation=None, email=None, name=None, password=PASSWORD):
         with self.app.app_context():

@@ -288,6 +288,9 @@ def world(make):
         **_minutes(make.app, meeting, own),
         "attendance_id": attendance_id,
         "token": feed_token,
+        # A reference list, and an entry of it.
+        "kind": "categories",
+        "entry_id": make.category("Own Category").id,
     }
     ids["request_id"] = _request(make.app, ids["action_id"], users["partner"])
     ids["issue_id"] = _issue(make, own, ids["action_id"], meeting.id)

@@ -68,3 +68,16 @@ def test_series_form(admin, make):
     )
     assert summary_targets(page) == ["name", "member_ids", "chair_id", "frequency"]
     assert_in_field_order(page)
+
+
+def test_reference_entry_form(admin):
+    page = page_text(admin.post("/reference/categories/new", {"name": "", "description": "x" * 301}))
+    assert summary_targets(page) == ["name", "description"]
+    assert_in_field_order(page)
+
+
+def test_meeting_form_with_the_groups_reached(admin, make):
+    make.group("Older people")
+    page = page_text(admin.post("/meetings/new", {"title": "", "group_ids": ["999999"], "marking": "official"}))
+    assert "group_ids" in summary_targets(page)
+    assert_in_field_order(page)

@@ -98,6 +98,13 @@ class MeetingForm(RecordForm):
         filters=[strip],
         validators=[max_length(m.HEADCOUNT_NOTE_MAX, "Who the headcount counts")],
     )
+    group_ids = SelectMultipleField(
+        "Groups reached (optional)",
+        widget=GovCheckboxesInput(),
+        description="Which of the groups at increased risk of exclusion this engagement reached",
+        coerce=str,
+        validate_choice=False,
+    )
     marking = RadioField(
         "Protective marking",
         widget=GovRadioInput(),
@@ -115,9 +122,10 @@ class MeetingForm(RecordForm):
     )
     submit = SubmitField("Save meeting", widget=GovSubmitInput())
 
-    def __init__(self, *args, series_choices=(), **kwargs):
+    def __init__(self, *args, series_choices=(), group_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.series_id.choices = [("", "Not part of a series"), *series_choices]
+        self.group_ids.choices = list(group_choices)
 
     def fill_from(self, meeting) -> None:
         """Show a saved meeting: its moments as UK date and times."""
@@ -128,10 +136,16 @@ class MeetingForm(RecordForm):
         self.day.data = starts.date()
         self.start_time.data = f"{starts:%H:%M}"
         self.end_time.data = f"{meeting.ends_at.astimezone(LONDON):%H:%M}" if meeting.ends_at else ""
+        self.group_ids.data = [str(group.id) for group in meeting.groups_reached]
 
     def validate_kind(self, field):
         if field.data and MeetingKind.parse(field.data) is None:
             raise ValidationError("Select the kind of meeting from the list")
+
+    def validate_group_ids(self, field):
+        offered = {value for value, _ in field.choices}
+        if any(value not in offered for value in field.data or ()):
+            raise ValidationError("Select the groups reached from the list")
 
     def validate_end_time(self, field):
         start, end = parse_time(self.start_time.data), parse_time(field.data)

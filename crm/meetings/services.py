@@ -37,6 +37,8 @@ from crm.meetings.models import (
 from crm.organisations.models import Organisation
 from crm.organisations.services import named_like, organisation_choices
 from crm.pagination import Listing
+from crm.reference.models import ExclusionGroup
+from crm.reference.services import entries_by_ids
 from crm.search import FullText, TextSearch
 from crm.series.models import MeetingSeries
 from crm.visibility import (
@@ -155,6 +157,7 @@ EDITABLE_FIELDS = (
     "headcount_note",
     "marking",
     "staff_notes",
+    "group_ids",
 )
 
 
@@ -186,6 +189,8 @@ def _values(data: dict) -> dict:
         values["online"] = bool(values["online"])
     if "series_id" in values:
         values["series_id"] = int(values["series_id"]) if values["series_id"] else None
+    if "group_ids" in values:
+        values["groups_reached"] = entries_by_ids(ExclusionGroup, values.pop("group_ids"))
     return values
 
 
@@ -209,7 +214,12 @@ def check_unlocked(meeting: Meeting) -> None:
 
 def update_meeting(meeting: Meeting, data: dict, *, version: int | None = None) -> bool:
     check_unlocked(meeting)
-    return records.update(meeting, _values(data), version=version, noun="meeting")
+    values = _values(data)
+    reached = values.get("groups_reached")
+    # A collection compares by its members, not their order.
+    if reached is not None and {group.id for group in reached} == {group.id for group in meeting.groups_reached}:
+        del values["groups_reached"]
+    return records.update(meeting, values, version=version, noun="meeting")
 
 
 # --- the lifecycle ------------------------------------------------------------------

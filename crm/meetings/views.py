@@ -32,6 +32,8 @@ from crm.organisations.services import organisation_choices
 from crm.outbox import services as outbox
 from crm.pagination import int_arg, paginate
 from crm.pdf import pdf_response, render_pdf
+from crm.reference.models import ExclusionGroup
+from crm.reference.services import entry_choices
 from crm.rendering import render_page, wants_fragment
 from crm.series.models import MeetingSeries
 from crm.series.services import series_choices
@@ -60,7 +62,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     require(can().change_meetings)
-    form = MeetingForm(series_choices=series_choices(current_user))
+    form = MeetingForm(series_choices=series_choices(current_user), group_choices=entry_choices(ExclusionGroup))
     preselected = int_arg("series")
     if request.method == "GET" and preselected:
         series = get_visible(current_user, MeetingSeries, preselected)
@@ -99,6 +101,8 @@ def edit(meeting_id: int):
     form = MeetingForm(
         obj=meeting if request.method == "GET" else None,
         series_choices=series_choices(current_user, include_id=meeting.series_id),
+        # The groups the meeting names stay on offer, archived or not, so that saving keeps them.
+        group_choices=entry_choices(ExclusionGroup, include_ids=[group.id for group in meeting.groups_reached]),
     )
     if request.method == "GET":
         form.fill_from(meeting)
