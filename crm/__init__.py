@@ -149,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.meetings.views import bp as meetings_bp
     from crm.organisations.views import bp as organisations_bp
     from crm.reference.views import bp as reference_bp
+    from crm.reports.views import bp as reports_bp
     from crm.series.views import bp as series_bp
     from crm.users.views import bp as users_bp
 
@@ -158,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings_bp,
         actions_bp,
         issues_bp,
+        reports_bp,
         series_bp,
         organisations_bp,
         contacts_bp,

@@ -24,6 +24,8 @@ def navigation_items() -> list[dict]:
         organisation_page = url_for("organisations.detail", organisation_id=permissions.organisation_id)
         items.append(("Your organisation", organisation_page, "/organisations"))
     items.append(("Contacts", url_for("contacts.index"), "/contacts"))
+    if permissions.see_reports:
+        items.append(("Reports", url_for("reports.reach"), "/reports"))
     if permissions.manage_users:
         items.append(("Users", url_for("users.index"), "/admin/users"))
     if permissions.manage_reference_lists:

@@ -267,6 +267,11 @@ class Permissions:
         return self.is_staff
 
     @property
+    def see_reports(self) -> bool:
+        """Reach and the panel report: staff produce them (a panel gets the printed report)."""
+        return self.is_staff
+
+    @property
     def manage_reference_lists(self) -> bool:
         """The issue categories and the groups at increased risk of exclusion: admins."""
         return self.role == Role.ADMIN

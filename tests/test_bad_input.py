@@ -291,6 +291,8 @@ def world(make):
         # A reference list, and an entry of it.
         "kind": "categories",
         "entry_id": make.category("Own Category").id,
+        # A table of the panel report, as its CSV is named.
+        "table": "groups",
     }
     ids["request_id"] = _request(make.app, ids["action_id"], users["partner"])
     ids["issue_id"] = _issue(make, own, ids["action_id"], meeting.id)

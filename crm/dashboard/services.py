@@ -14,10 +14,13 @@ from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.contacts.services import active_contacts
 from crm.extensions import db
+from crm.issues.services import open_by_category
 from crm.meetings import services as meetings
 from crm.organisations.models import Organisation
 from crm.organisations.services import counts_by_type
 from crm.pagination import capped
+from crm.reports.periods import quarter_of
+from crm.reports.services import reach
 from crm.visibility import visible
 
 
@@ -32,6 +35,7 @@ def summary(user: User) -> dict:
     organisation_count, contact_count = db.session.execute(select(capped(active_organisations), capped(contacts))).one()
     waiting = meetings.recent_minutes(user) if user.is_partner else meetings.awaiting_staff(user)
     now = actions.utcnow()
+    staff = not user.is_partner
     return {
         **actions.dashboard_actions(user, now=now),
         "rag_counts": actions.rag_counts(user, now=now),
@@ -48,4 +52,7 @@ def summary(user: User) -> dict:
         "cap": pagination.CAP,
         "by_type": counts_by_type(organisations),
         "recent_organisations": recent,
+        # Staff's community issues: what is open, and whom this quarter has not reached yet.
+        "open_issues": open_by_category(user) if staff else [],
+        "quarter_reach": reach(quarter_of(actions.today(now)), sensitive=True) if staff else None,
     }
