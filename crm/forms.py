@@ -75,6 +75,18 @@ class ChoiceCheck:
             raise ValidationError(self.message)
 
 
+class OfferedChoices:
+    """Ticked boxes (ids as text) must all be among those the form offered."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        offered = {value for value, _ in field.choices}
+        if any(value not in offered for value in field.data or ()):
+            raise ValidationError(self.message)
+
+
 class PhoneNumber:
     """Digits, spaces, brackets, a leading + and an extension: what people type."""
 

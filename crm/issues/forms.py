@@ -14,22 +14,10 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.validators import DataRequired, ValidationError
 
 from crm.actions.models import REFERENCE_MAX
-from crm.forms import ChoiceCheck, RecordForm, UKDateField, max_length, squash_spaces, strip
+from crm.forms import ChoiceCheck, OfferedChoices, RecordForm, UKDateField, max_length, squash_spaces, strip
 from crm.issues import models as m
 from crm.issues.models import IssuePriority, IssueStatus
 from crm.markings import Marking
-
-
-class OfferedChoices:
-    """Ticked boxes must be among those offered (ids as text)."""
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field):
-        offered = {value for value, _ in field.choices}
-        if any(value not in offered for value in field.data or ()):
-            raise ValidationError(self.message)
 
 
 class IssueForm(RecordForm):

@@ -5,7 +5,7 @@ and meetings that deal with them). Services flush, never commit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_login import current_user
 from sqlalchemy import ColumnElement, func, select
@@ -17,7 +17,7 @@ from crm.actions.services import next_reference, today
 from crm.auth.models import User
 from crm.database import folded, utcnow
 from crm.extensions import db
-from crm.formatting import LONDON
+from crm.formatting import LONDON, date_short
 from crm.issues.models import (
     CommunityIssue,
     IssuePriority,
@@ -39,6 +39,7 @@ from crm.search import FullText, TextSearch
 from crm.visibility import get_visible, meeting_access, name_if_visible, visible
 
 ISSUE_PREFIX = "CI"
+MEETINGS_OFFERED = 300  # in the "link a meeting" list
 
 
 def issue_prefix(now: datetime | None = None) -> str:
@@ -230,6 +231,19 @@ def link_meeting(user: User, issue: CommunityIssue, meeting_id: int, *, version:
     if meeting not in issue.meetings:
         records.update(issue, {"meetings": [*issue.meetings, meeting]}, version=version, noun="issue")
     return meeting
+
+
+def meetings_to_link(*, now: datetime | None = None) -> list[tuple[str, str]]:
+    """(id, "title, date") of the meetings worth linking to an issue (staff's
+    choice): from a year ago to a year ahead, the latest first."""
+    now = now or utcnow()
+    query = (
+        select(Meeting.id, Meeting.title, Meeting.starts_at)
+        .where(Meeting.starts_at.between(now - timedelta(days=366), now + timedelta(days=366)))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(MEETINGS_OFFERED)
+    )
+    return [(str(mid), f"{title}, {date_short(starts)}") for mid, title, starts in db.session.execute(query)]
 
 
 def unlink_meeting(issue: CommunityIssue, meeting: Meeting, *, version: int | None = None) -> None:

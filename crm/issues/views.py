@@ -8,11 +8,8 @@ one: every issue is loaded through `crm.visibility` (404 out of scope).
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from crm import records
 from crm.extensions import db
@@ -136,25 +133,13 @@ def edit(issue_id: int):
 # --- links to the actions and meetings that deal with an issue ---------------------------
 
 
-def _meeting_choices() -> list[tuple[str, str]]:
-    """Meetings from a year before today to a year after, latest first: the ones worth linking."""
-    now = services.utcnow()
-    query = (
-        select(Meeting.id, Meeting.title, Meeting.starts_at)
-        .where(Meeting.starts_at.between(now - timedelta(days=366), now + timedelta(days=366)))
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-        .limit(300)
-    )
-    return [(str(mid), f"{title}, {starts:%-d %b %Y}") for mid, title, starts in db.session.execute(query)]
-
-
 @bp.route("/<id:issue_id>/link", methods=["GET", "POST"])
 def link(issue_id: int):
     """Link an action (by its reference) or a meeting to the issue."""
     issue = get_visible(current_user, CommunityIssue, issue_id)
     require(can().change_issues)
     action_form = LinkActionForm(prefix="action")
-    meeting_form = LinkMeetingForm(prefix="meeting", meeting_choices=_meeting_choices())
+    meeting_form = LinkMeetingForm(prefix="meeting", meeting_choices=services.meetings_to_link())
     if request.method == "GET":
         action_form.version.data = meeting_form.version.data = issue.version
     # One page, two forms: the button pressed says which was sent.

@@ -29,6 +29,7 @@ from crm.actions.models import ActionStatus
 from crm.formatting import LONDON
 from crm.forms import (
     ChoiceCheck,
+    OfferedChoices,
     RecordForm,
     UKDateField,
     max_length,
@@ -104,6 +105,7 @@ class MeetingForm(RecordForm):
         description="Which of the groups at increased risk of exclusion this engagement reached",
         coerce=str,
         validate_choice=False,
+        validators=[OfferedChoices("Select the groups reached from the list")],
     )
     marking = RadioField(
         "Protective marking",
@@ -141,11 +143,6 @@ class MeetingForm(RecordForm):
     def validate_kind(self, field):
         if field.data and MeetingKind.parse(field.data) is None:
             raise ValidationError("Select the kind of meeting from the list")
-
-    def validate_group_ids(self, field):
-        offered = {value for value, _ in field.choices}
-        if any(value not in offered for value in field.data or ()):
-            raise ValidationError("Select the groups reached from the list")
 
     def validate_end_time(self, field):
         start, end = parse_time(self.start_time.data), parse_time(field.data)
@@ -338,6 +335,7 @@ class AttendanceForm(RecordForm):
         coerce=str,
         description="Leave them all unticked if they attended the whole meeting.",
         validate_choice=False,
+        validators=[OfferedChoices("Select items that are on the agenda")],
     )
     status = RadioField(
         "Attendance",
@@ -355,11 +353,6 @@ class AttendanceForm(RecordForm):
     def validate_role(self, field):
         if AttendanceRole.parse(field.data) is None:
             raise ValidationError("Select their role at the meeting")
-
-    def validate_item_ids(self, field):
-        offered = {value for value, _ in self.item_ids.choices}
-        if any(value not in offered for value in field.data or ()):
-            raise ValidationError("Select items that are on the agenda")
 
     def validate_status(self, field):
         if AttendanceStatus.parse(field.data) is None:
